@@ -1,0 +1,206 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.crypto import EncryptedTextField
+from apps.core.scoping import RegionScopedModel, Scope, ScopedQuerySet, region_q
+from apps.core.validators import validate_unified_social_credit_code
+from apps.jurisdictions.models import Jurisdiction
+
+from .roles import OrganisationKind, Role
+
+
+class Organisation(RegionScopedModel):
+    """单位 — every party of SPEC §2 is an organisation with a home jurisdiction."""
+
+    name = models.CharField(_("name"), max_length=200)
+    credit_code = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        unique=True,
+        validators=[validate_unified_social_credit_code],
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=OrganisationKind.choices)
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name=_("home jurisdiction"), on_delete=models.PROTECT
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=60, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["jurisdiction__path", "name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def scope_filter(cls, scope: Scope) -> Q | None:
+        if scope.region_path:
+            return region_q("jurisdiction", scope)
+        if scope.organisation_id:
+            return Q(pk=scope.organisation_id)
+        return None
+
+    def audit_jurisdiction_path(self) -> str:
+        return self.jurisdiction.path
+
+
+class ComplianceDocumentKind(models.TextChoices):
+    CONFIDENTIALITY_AGREEMENT = "confidentiality", _("Confidentiality agreement (HB §25)")
+    IMPLEMENTER_ACCOUNT_APPLICATION = "implementer_account", _(
+        "Implementing agency account application form (HB §12)"
+    )
+    EVALUATOR_ACCOUNT_APPLICATION = "evaluator_account", _(
+        "Evaluator account application form (HB §18)"
+    )
+    EVALUATOR_COMMITMENT = "evaluator_commitment", _("Evaluator commitment letter (HB §18)")
+
+
+class ComplianceDocumentStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Returned")
+
+
+class ComplianceDocument(RegionScopedModel):
+    """在案文件 — a signed document an organisation (or one of its people) must have on file."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="compliance_documents"
+    )
+    person = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="compliance_documents",
+        help_text=_("For documents signed by one evaluator or expert."),
+    )
+    kind = models.CharField(_("document"), max_length=30, choices=ComplianceDocumentKind.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=ComplianceDocumentStatus.choices,
+        default=ComplianceDocumentStatus.SUBMITTED,
+    )
+    evidence = models.ForeignKey(
+        "evidence.EvidenceFile", on_delete=models.PROTECT, null=True, blank=True
+    )
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.CharField(_("review note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("document on file")
+        verbose_name_plural = _("documents on file")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} · {self.get_kind_display()}"
+
+    @classmethod
+    def scope_filter(cls, scope: Scope) -> Q | None:
+        if scope.region_path:
+            return region_q("organisation__jurisdiction", scope)
+        if scope.organisation_id:
+            return Q(organisation_id=scope.organisation_id)
+        return None
+
+    def audit_jurisdiction_path(self) -> str:
+        return self.organisation.jurisdiction.path
+
+
+class ScopedUserManager(UserManager.from_queryset(ScopedQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    """用户 — one person's account, bound to one organisation and one role."""
+
+    full_name = models.CharField(_("full name"), max_length=60, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    mobile = EncryptedTextField(_("mobile number"), blank=True)
+    mobile_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # Bumped by "log out everywhere"; part of the session hash, so every session dies with it.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
+    second_factor_required = models.BooleanField(_("second factor required"), default=False)
+
+    # As for RegionScopedModel: the plain manager first (Django's auth uses the default one),
+    # the fail-closed `objects` for everything a user asks to see.
+    unscoped = UserManager()
+    objects = ScopedUserManager()
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def jurisdiction(self):
+        return self.organisation.jurisdiction if self.organisation_id else None
+
+    @classmethod
+    def scope_filter(cls, scope: Scope) -> Q | None:
+        if scope.region_path:
+            return region_q("organisation__jurisdiction", scope)
+        if scope.organisation_id:
+            return Q(organisation_id=scope.organisation_id)
+        return Q(pk=scope.user_id)
+
+    def get_session_auth_hash(self) -> str:
+        return salted_hmac(
+            "wipp.accounts.User.session",
+            f"{self.password}:{self.session_generation}",
+            algorithm="sha256",
+        ).hexdigest()
+
+    def audit_jurisdiction_path(self) -> str:
+        return self.organisation.jurisdiction.path if self.organisation_id else ""
+
+
+class ApiClient(models.Model):
+    """接口客户端 — a machine client (online platform, check-in device) with its own key."""
+
+    name = models.CharField(_("name"), max_length=100)
+    service_user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="api_clients",
+        help_text=_("The account whose role and scope the client acts with."),
+    )
+    key_prefix = models.CharField(max_length=12, unique=True)
+    key_hash = models.CharField(max_length=64)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API client")
+        verbose_name_plural = _("API clients")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key_prefix})"
+
+    def audit_jurisdiction_path(self) -> str:
+        return self.service_user.audit_jurisdiction_path()

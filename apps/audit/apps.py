@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditConfig(AppConfig):
+    name = "apps.audit"
+    label = "audit"
+    verbose_name = _("Audit log")
+
+    def ready(self):
+        from . import signals
+
+        signals.connect_model_capture()

@@ -1,0 +1,78 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.scoping import RegionScopedModel, Scope
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Changed")
+    DELETE = "delete", _("Deleted")
+    TRANSITION = "transition", _("State change")
+    LOGIN = "login", _("Logged in")
+    LOGOUT = "logout", _("Logged out")
+    LOGIN_FAILED = "login_failed", _("Login failed")
+    DOWNLOAD = "download", _("Downloaded")
+    PERSONAL_DATA_ACCESS = "pii_access", _("Personal data viewed")
+    EXPORT = "export", _("Exported")
+
+
+class AuditEntry(RegionScopedModel):
+    """审计日志 — one append-only, hash-chained record of a write or a sensitive read."""
+
+    occurred_at = models.DateTimeField(_("time"), db_index=True)
+    actor_id = models.BigIntegerField(_("user id"), null=True, blank=True)
+    actor_username = models.CharField(_("user"), max_length=150, blank=True)
+    actor_role = models.CharField(_("role"), max_length=40, blank=True)
+    actor_organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(_("from address"), null=True, blank=True)
+    request_id = models.CharField(_("request"), max_length=32, blank=True, db_index=True)
+    via = models.CharField(_("channel"), max_length=10, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
+    object_type = models.CharField(_("object type"), max_length=100, db_index=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField(_("object"), max_length=300, blank=True)
+    jurisdiction_path = models.CharField(_("jurisdiction"), max_length=200, blank=True)
+    project_id = models.BigIntegerField(_("project id"), null=True, blank=True, db_index=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    message = models.CharField(_("note"), max_length=500, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("Audit entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("Audit entries are append-only")
+
+    @classmethod
+    def scope_filter(cls, scope: Scope) -> Q | None:
+        if scope.region_path:
+            return Q(jurisdiction_path__startswith=scope.region_path)
+        return None
+
+    def changes(self) -> list[tuple[str, object, object]]:
+        before, after = self.before or {}, self.after or {}
+        keys = sorted(set(before) | set(after))
+        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+class AuditChainHead(models.Model):
+    """The newest link of the chain; a deleted last entry is caught by comparing with it."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_entry_id = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+    entry_count = models.BigIntegerField(default=0)

@@ -1,0 +1,84 @@
+"""Captures every create, update and delete of WIPP's own models into the audit log.
+
+Services stay free of logging boilerplate, and a write through the admin or a shell is logged
+all the same. The "before" snapshot is read in pre_save, so an update costs one extra query.
+"""
+
+from django.apps import apps
+from django.db.models.signals import post_delete, post_save, pre_save
+
+from .models import AuditAction, AuditChainHead, AuditEntry
+from .services import audit_jurisdiction_path, audit_project_id, audit_record
+
+NOT_AUDITED = {AuditEntry, AuditChainHead}
+REDACTED_FIELDS = {"password", "key_hash", "session_generation"}
+
+
+def snapshot(instance) -> dict:
+    data = {}
+    for field in instance._meta.concrete_fields:
+        name = field.attname
+        if name in REDACTED_FIELDS:
+            data[name] = "•••"
+            continue
+        value = getattr(instance, name)
+        if getattr(field, "audit_masked", False) and value:
+            value = "•••"
+        data[name] = value
+    return data
+
+
+def is_audited(sender) -> bool:
+    return sender not in NOT_AUDITED and sender.__module__.startswith("apps.")
+
+
+def capture_before(sender, instance, raw=False, **kwargs):
+    if raw or not is_audited(sender) or instance.pk is None:
+        instance._audit_before = None
+        return
+    previous = sender._base_manager.filter(pk=instance.pk).first()
+    instance._audit_before = snapshot(previous) if previous is not None else None
+
+
+def capture_save(sender, instance, created, raw=False, **kwargs):
+    if raw or not is_audited(sender):
+        return
+    before = None if created else getattr(instance, "_audit_before", None)
+    after = snapshot(instance)
+    if before is not None and before == after:
+        return
+    audit_record(
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        object_type=sender._meta.label,
+        object_id=instance.pk,
+        object_repr=str(instance),
+        jurisdiction_path=audit_jurisdiction_path(instance),
+        project_id=audit_project_id(instance),
+        before=before,
+        after=after,
+    )
+
+
+def capture_delete(sender, instance, **kwargs):
+    if not is_audited(sender):
+        return
+    audit_record(
+        action=AuditAction.DELETE,
+        object_type=sender._meta.label,
+        object_id=instance.pk,
+        object_repr=str(instance),
+        jurisdiction_path=audit_jurisdiction_path(instance),
+        project_id=audit_project_id(instance),
+        before=snapshot(instance),
+    )
+
+
+def connect_model_capture() -> None:
+    for model in apps.get_models():
+        if not is_audited(model):
+            continue
+        pre_save.connect(capture_before, sender=model, dispatch_uid=f"audit-pre-{model._meta.label}")
+        post_save.connect(capture_save, sender=model, dispatch_uid=f"audit-post-{model._meta.label}")
+        post_delete.connect(
+            capture_delete, sender=model, dispatch_uid=f"audit-del-{model._meta.label}"
+        )
