@@ -143,6 +143,9 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# Locking by username only is deliberate: offices share one NAT address, and locking an
+# address would lock a whole bureau out after one person's typos.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Roles whose users must pass a TOTP second factor (product: an office may choose).
 SECOND_FACTOR_REQUIRED_ROLES = env.list("WIPP_SECOND_FACTOR_ROLES", default=[])

@@ -83,3 +83,63 @@ def users_administered_by(*, admin: User) -> QuerySet[User]:
     if admin.role != Role.USER_ADMIN or not admin.organisation_id:
         return User.unscoped.none()
     return User.unscoped.filter(organisation__jurisdiction_id=admin.organisation.jurisdiction_id)
+
+
+def organisation_list(*, user, filters: dict | None = None):
+    from .models import Organisation
+
+    filters = filters or {}
+    qs = Organisation.objects.for_user(user).select_related("jurisdiction")
+    if filters.get("kind"):
+        qs = qs.filter(kind=filters["kind"])
+    if filters.get("jurisdiction"):
+        qs = qs.filter(jurisdiction__code=filters["jurisdiction"])
+    if filters.get("q"):
+        qs = qs.filter(name__icontains=filters["q"])
+    return qs
+
+
+def organisation_documents(*, user, organisation):
+    return (
+        ComplianceDocument.objects.for_user(user)
+        .filter(organisation=organisation)
+        .select_related("person", "reviewed_by", "evidence")
+    )
+
+
+def compliance_documents_awaiting_review(*, user):
+    """Documents the office of the user's own level has to review."""
+    if user.role != Role.OFFICE or not user.organisation_id:
+        return ComplianceDocument.objects.none()
+    return (
+        ComplianceDocument.objects.for_user(user)
+        .filter(
+            status=ComplianceDocumentStatus.SUBMITTED,
+            organisation__jurisdiction_id=user.organisation.jurisdiction_id,
+        )
+        .select_related("organisation")
+    )
+
+
+def home_summary(*, user) -> dict:
+    from django.db.models import Count
+
+    from apps.audit.selectors import audit_entry_list, may_browse_audit_log
+    from apps.projects.models import Project, ProjectStage
+
+    scope = user_scope(user)
+    by_stage = list(
+        Project.objects.for_scope(scope).values("stage").annotate(n=Count("id")).order_by("stage")
+    )
+    for row in by_stage:
+        row["label"] = ProjectStage(row["stage"]).label
+    summary = {
+        "scope": scope,
+        "projects_by_stage": list(by_stage),
+        "project_total": sum(row["n"] for row in by_stage),
+        "missing_documents": missing_documents_for(user),
+        "documents_to_review": list(compliance_documents_awaiting_review(user=user)[:20]),
+    }
+    if may_browse_audit_log(user):
+        summary["recent_audit"] = list(audit_entry_list(user=user)[:8])
+    return summary

@@ -61,6 +61,10 @@ class AuditEntry(RegionScopedModel):
     def scope_filter(cls, scope: Scope) -> Q | None:
         if scope.region_path:
             return Q(jurisdiction_path__startswith=scope.region_path)
+        if scope.participant and scope.cleared:
+            from apps.projects.models import participating_project_ids
+
+            return Q(project_id__in=participating_project_ids(scope))
         return None
 
     def changes(self) -> list[tuple[str, object, object]]:

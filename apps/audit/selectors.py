@@ -58,3 +58,12 @@ def audit_entry_list(*, user, filters: dict | None = None):
     if filters.get("until"):
         qs = qs.filter(occurred_at__date__lte=filters["until"])
     return qs.order_by("-id")
+
+
+AUDIT_LOG_ROLES = {"office", "hrss", "auditor"}
+
+
+def may_browse_audit_log(user) -> bool:
+    """Auditors and offices browse the log; offices and HRSS of their region, auditors of
+    the projects they are assigned to (via the scope)."""
+    return user.is_superuser or user.role in AUDIT_LOG_ROLES

@@ -122,8 +122,13 @@ class ProjectParticipant(models.Model):
 
 
 def participating_project_ids(scope: Scope):
-    """Subquery of the projects an external user takes part in, by organisation or in person."""
-    who = Q(person_id=scope.user_id)
+    """Subquery of the projects an external user takes part in: as the applicant, through
+    the organisation, or assigned in person (experts, auditors)."""
+    who = Q(participants__person_id=scope.user_id)
     if scope.organisation_id:
-        who |= Q(organisation_id=scope.organisation_id, person__isnull=True)
-    return ProjectParticipant.objects.filter(who).values("project_id")
+        who |= Q(applicant_id=scope.organisation_id)
+        who |= Q(
+            participants__organisation_id=scope.organisation_id,
+            participants__person__isnull=True,
+        )
+    return Project.unscoped.filter(who).values("pk")

@@ -22,3 +22,13 @@ def project_list(*, user, filters: dict | None = None) -> QuerySet[Project]:
 def project_get(*, user, pk: int) -> Project:
     """Raises Project.DoesNotExist for a project outside the user's scope (a 404, not a 403)."""
     return project_list(user=user).get(pk=pk)
+
+
+def project_evidence(*, user, project: Project):
+    from apps.evidence.models import EvidenceFile
+
+    return (
+        EvidenceFile.objects.for_user(user)
+        .filter(project=project)
+        .select_related("current_version__blob", "created_by")
+    )

@@ -1,0 +1,23 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from apps.audit.selectors import may_browse_audit_log
+
+from .roles import Role
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [
+        (_("Home"), reverse("home"), "house"),
+        (_("Projects"), reverse("projects:list"), "folder2-open"),
+        (_("Organisations"), reverse("manage:organisation_list"), "building"),
+    ]
+    if user.is_superuser or user.role == Role.USER_ADMIN:
+        items.append((_("Accounts"), reverse("manage:user_list"), "people"))
+    if may_browse_audit_log(user):
+        items.append((_("Audit log"), reverse("audit:list"), "shield-check"))
+    items.append((_("API"), reverse("api-docs"), "plug"))
+    return {"nav_items": items, "nav_path": request.path}

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "manage"
+urlpatterns = [
+    path("users/", views.user_list, name="user_list"),
+    path("users/new/", views.user_create, name="user_create"),
+    path("users/<int:pk>/", views.user_update, name="user_update"),
+    path("users/<int:pk>/deactivate/", views.user_deactivate, name="user_deactivate"),
+    path("organisations/", views.organisation_list, name="organisation_list"),
+    path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
+    path(
+        "documents/<int:pk>/review/",
+        views.compliance_document_review,
+        name="compliance_document_review",
+    ),
+]

@@ -1,0 +1,282 @@
+"""Demo data: the Hebei province with its cities, Shenzhen, one account per role, projects.
+
+Idempotent: running it again changes nothing. Used by the README's run command only.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from apps.accounts.models import ComplianceDocument, Organisation, User
+from apps.accounts.roles import OrganisationKind as K
+from apps.accounts.roles import Role
+from apps.core.context import ActorContext, acting_as
+from apps.core.validators import make_unified_social_credit_code
+from apps.jurisdictions.models import AnnualSetting, Jurisdiction, KeyIndustry
+from apps.jurisdictions.services import deadline_rules_load, jurisdictions_load
+from apps.projects.models import Project, ProjectParticipant
+
+DEMO_PASSWORD = "Wipp@2026demo"
+
+# (key, name, kind, jurisdiction code)
+ORGANISATIONS = [
+    ("prov_office", "河北省工伤预防工作领导小组办公室", K.GOVERNMENT_OFFICE, "130000"),
+    ("prov_member", "河北省应急管理厅", K.MEMBER_UNIT, "130000"),
+    ("prov_hrss", "河北省人力资源和社会保障厅", K.HRSS_DEPARTMENT, "130000"),
+    ("prov_si", "河北省社会保险事业服务中心", K.SOCIAL_INSURANCE_AGENCY, "130000"),
+    ("sjz_office", "石家庄市工伤预防工作领导小组办公室", K.GOVERNMENT_OFFICE, "130100"),
+    ("sjz_member", "石家庄市应急管理局", K.MEMBER_UNIT, "130100"),
+    ("sjz_hrss", "石家庄市人力资源和社会保障局", K.HRSS_DEPARTMENT, "130100"),
+    ("sjz_si", "石家庄市社会保险事业服务中心", K.SOCIAL_INSURANCE_AGENCY, "130100"),
+    ("ts_office", "唐山市工伤预防工作领导小组办公室", K.GOVERNMENT_OFFICE, "130200"),
+    ("bd_office", "保定市工伤预防工作领导小组办公室", K.GOVERNMENT_OFFICE, "130600"),
+    ("sz_office", "深圳市工伤预防工作领导小组办公室", K.GOVERNMENT_OFFICE, "440300"),
+    ("sjz_builder", "石家庄城建集团有限公司", K.APPLICANT_ENTERPRISE, "130100"),
+    ("sjz_assoc", "石家庄市建筑业协会", K.INDUSTRY_ASSOCIATION, "130100"),
+    ("ts_steel", "唐山钢铁集团有限责任公司", K.APPLICANT_ENTERPRISE, "130200"),
+    ("bd_auto", "保定汽车零部件制造有限公司", K.APPLICANT_ENTERPRISE, "130600"),
+    ("sz_logistics", "深圳市物流快递行业协会", K.INDUSTRY_ASSOCIATION, "440300"),
+    ("sjz_trainer", "石家庄安培职业培训学校", K.OFFLINE_TRAINING_INSTITUTION, "130100"),
+    ("ts_trainer", "唐山安泰安全技术服务有限公司", K.IMPLEMENTING_AGENCY, "130200"),
+    ("online", "冀安在线工伤预防培训平台", K.ONLINE_TRAINING_PLATFORM, "130000"),
+    ("evaluator", "河北正衡评估咨询有限公司", K.EVALUATION_AGENCY, "130000"),
+    ("experts", "河北省工伤预防专家库", K.EXPERT_POOL, "130000"),
+    ("audit_firm", "河北诚信会计师事务所", K.AUDIT_FIRM, "130000"),
+]
+
+# (username, full name, role, organisation key, second factor)
+USERS = [
+    ("prov_office", "省办公室 张明", Role.OFFICE, "prov_office"),
+    ("prov_admin", "省用户管理员 李静", Role.USER_ADMIN, "prov_office"),
+    ("prov_member", "省应急管理厅 赵刚", Role.MEMBER_UNIT, "prov_member"),
+    ("prov_hrss", "省人社厅 孙丽", Role.HRSS, "prov_hrss"),
+    ("prov_si", "省社保中心 周强", Role.SI_AGENCY, "prov_si"),
+    ("sjz_office", "石家庄办公室 王芳", Role.OFFICE, "sjz_office"),
+    ("sjz_admin", "石家庄用户管理员 刘洋", Role.USER_ADMIN, "sjz_office"),
+    ("sjz_member", "石家庄应急管理局 陈晨", Role.MEMBER_UNIT, "sjz_member"),
+    ("sjz_hrss", "石家庄人社局 杨帆", Role.HRSS, "sjz_hrss"),
+    ("sjz_si", "石家庄社保中心 吴磊", Role.SI_AGENCY, "sjz_si"),
+    ("ts_office", "唐山办公室 郑涛", Role.OFFICE, "ts_office"),
+    ("sz_office", "深圳办公室 黄敏", Role.OFFICE, "sz_office"),
+    ("applicant", "城建集团 马超", Role.APPLICANT, "sjz_builder"),
+    ("implementer", "安培培训学校 何静", Role.IMPLEMENTER, "sjz_trainer"),
+    ("online_platform", "冀安在线 罗斌", Role.ONLINE_PLATFORM, "online"),
+    ("evaluator", "正衡评估 许诺", Role.EVALUATOR, "evaluator"),
+    ("expert", "专家 王建国", Role.EXPERT, "experts"),
+    ("auditor", "审计师 李审", Role.AUDITOR, "audit_firm"),
+]
+
+# (code, name, type, industry, jurisdiction, applicant key, stage, budget, participants)
+PROJECTS = [
+    (
+        "HB-SJZ-2027-001",
+        "石家庄市建筑施工企业一线作业人员工伤预防培训",
+        "training",
+        "construction",
+        "130100",
+        "sjz_builder",
+        "implementation",
+        "480000.00",
+        [
+            ("implementer", "sjz_trainer"),
+            ("online_platform", "online"),
+            ("evaluation_agency", "evaluator"),
+        ],
+    ),
+    (
+        "HB-SJZ-2027-002",
+        "石家庄市建筑业工伤预防宣传进工地活动",
+        "promotion",
+        "construction",
+        "130100",
+        "sjz_assoc",
+        "procurement",
+        "260000.00",
+        [],
+    ),
+    (
+        "HB-TS-2027-001",
+        "唐山市冶金企业班组长工伤预防能力提升培训",
+        "training",
+        "metallurgy",
+        "130200",
+        "ts_steel",
+        "contract",
+        "520000.00",
+        [("implementer", "ts_trainer")],
+    ),
+    (
+        "HB-BD-2027-001",
+        "保定市机械制造企业工伤预防培训",
+        "training",
+        "manufacturing",
+        "130600",
+        "bd_auto",
+        "expert_review",
+        "350000.00",
+        [],
+    ),
+    (
+        "SZ-2027-001",
+        "深圳市快递从业人员工伤预防宣传",
+        "promotion",
+        "logistics",
+        "440300",
+        "sz_logistics",
+        "screening",
+        "300000.00",
+        [],
+    ),
+]
+
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def _organisations() -> dict[str, Organisation]:
+    result = {}
+    for serial, (key, name, kind, code) in enumerate(ORGANISATIONS, start=1):
+        government = kind in {
+            K.GOVERNMENT_OFFICE,
+            K.MEMBER_UNIT,
+            K.HRSS_DEPARTMENT,
+            K.SOCIAL_INSURANCE_AGENCY,
+        }
+        credit_code = make_unified_social_credit_code(
+            authority="1" if government else "9", division=code, org_body=f"MA{serial:06d}"
+        )
+        result[key], _ = Organisation.unscoped.get_or_create(
+            credit_code=credit_code,
+            defaults={
+                "name": name,
+                "kind": kind,
+                "jurisdiction": Jurisdiction.objects.get(code=code),
+            },
+        )
+    return result
+
+
+def _users(organisations) -> dict[str, User]:
+    result = {}
+    for username, full_name, role, org_key in USERS:
+        user = User.unscoped.filter(username=username).first()
+        if user is None:
+            user = User(
+                username=username,
+                full_name=full_name,
+                role=role,
+                organisation=organisations[org_key],
+            )
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        result[username] = user
+    return result
+
+
+def _file_documents(organisations, users) -> None:
+    from apps.evidence.services import evidence_upload
+
+    office = users["prov_office"]
+    needs = [
+        ("sjz_trainer", "confidentiality", None),
+        ("sjz_trainer", "implementer_account", None),
+        ("online", "confidentiality", None),
+        ("evaluator", "confidentiality", None),
+        ("evaluator", "evaluator_account", "evaluator"),
+        ("evaluator", "evaluator_commitment", "evaluator"),
+        ("experts", "confidentiality", None),
+    ]
+    for org_key, kind, person_key in needs:
+        organisation = organisations[org_key]
+        if ComplianceDocument.unscoped.filter(organisation=organisation, kind=kind).exists():
+            continue
+        version = evidence_upload(
+            uploaded_by=office,
+            uploaded_file=ContentFile(MINIMAL_PDF + kind.encode(), name=f"{kind}.pdf"),
+            purpose="compliance_document",
+            title=kind,
+            jurisdiction=organisation.jurisdiction,
+            organisation=organisation,
+        )
+        ComplianceDocument.unscoped.create(
+            organisation=organisation,
+            kind=kind,
+            status="approved",
+            person=users[person_key] if person_key else None,
+            evidence=version.evidence_file,
+            signed_on=datetime.date(2026, 10, 8),
+            reviewed_by=office,
+        )
+
+
+def _projects(organisations, users) -> None:
+    for code, name, ptype, industry, jcode, applicant, stage, budget, participants in PROJECTS:
+        if Project.unscoped.filter(code=code).exists():
+            continue
+        jurisdiction = Jurisdiction.objects.get(code=jcode)
+        project = Project.unscoped.create(
+            code=code,
+            name=name,
+            year=2027,
+            project_type=ptype,
+            industry=KeyIndustry.objects.get(province=jurisdiction.root, code=industry),
+            jurisdiction=jurisdiction,
+            applicant=organisations[applicant],
+            stage=stage,
+            budget_amount=Decimal(budget),
+        )
+        ProjectParticipant.objects.create(
+            project=project, role="applicant", organisation=organisations[applicant]
+        )
+        for role, org_key in participants:
+            ProjectParticipant.objects.create(
+                project=project, role=role, organisation=organisations[org_key]
+            )
+        if code == "HB-SJZ-2027-001":
+            ProjectParticipant.objects.create(
+                project=project, role="expert", person=users["expert"]
+            )
+            ProjectParticipant.objects.create(
+                project=project, role="auditor", person=users["auditor"]
+            )
+
+
+def _annual_settings() -> None:
+    budgets = {
+        "130000": "12000000.00",
+        "130100": "3000000.00",
+        "130200": "2500000.00",
+        "130600": "1800000.00",
+        "440300": "8000000.00",
+    }
+    for code, total in budgets.items():
+        jurisdiction = Jurisdiction.objects.get(code=code)
+        setting, created = AnnualSetting.objects.get_or_create(
+            jurisdiction=jurisdiction,
+            year=2027,
+            defaults={
+                "budget_total": Decimal(total),
+                "rubric_code": "shenzhen-2027" if code == "440300" else "",
+            },
+        )
+        if created:
+            setting.key_industries.set(KeyIndustry.objects.filter(province=jurisdiction.root))
+
+
+@transaction.atomic
+def demo_seed() -> dict[str, User]:
+    with acting_as(ActorContext(username="demo-seed", via="system")):
+        jurisdictions_load()
+        deadline_rules_load()
+        _annual_settings()
+        organisations = _organisations()
+        users = _users(organisations)
+        _file_documents(organisations, users)
+        _projects(organisations, users)
+    return users

@@ -1,0 +1,36 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+
+from . import selectors
+from .models import Project, ProjectStage, ProjectType
+
+
+@login_required
+def project_list(request):
+    filters = {k: request.GET.get(k, "") for k in ("jurisdiction", "year", "project_type", "stage", "q")}
+    page = Paginator(selectors.project_list(user=request.user, filters=filters), 50).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "page": page,
+        "filters": filters,
+        "stages": ProjectStage.choices,
+        "types": ProjectType.choices,
+    }
+    return render(request, "projects/project_list.html", context)
+
+
+@login_required
+def project_detail(request, pk):
+    try:
+        project = selectors.project_get(user=request.user, pk=pk)
+    except Project.DoesNotExist as exc:
+        raise Http404 from exc
+    context = {
+        "project": project,
+        "participants": project.participants.select_related("organisation", "person"),
+        "evidence_files": selectors.project_evidence(user=request.user, project=project),
+    }
+    return render(request, "projects/project_detail.html", context)

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Sets everything up and serves WIPP with demo data on http://127.0.0.1:8000
+# using the embedded defaults (SQLite, local files, the database task queue).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export WIPP_DEBUG="${WIPP_DEBUG:-1}"
+.venv/bin/python manage.py seed_demo
+.venv/bin/python manage.py db_worker >var/worker.log 2>&1 &
+worker=$!
+trap 'kill $worker 2>/dev/null || true' EXIT
+echo "WIPP is starting on http://127.0.0.1:8000  (Ctrl+C stops it)"
+.venv/bin/python manage.py runserver 127.0.0.1:8000
