@@ -62,8 +62,13 @@ def build_city(province, code) -> CityWorld:
     office = UserFactory(role=Role.OFFICE, organisation__jurisdiction=city)
     project = ProjectFactory(jurisdiction=city)
     evidence = _evidence_for(project, office)
-    audit_record(action="update", object_type="test.Marker", jurisdiction_path=city.path,
-                 project_id=project.pk, object_repr=f"marker {code}")
+    audit_record(
+        action="update",
+        object_type="test.Marker",
+        jurisdiction_path=city.path,
+        project_id=project.pk,
+        object_repr=f"marker {code}",
+    )
     return CityWorld(city, project, evidence, office.organisation)
 
 
@@ -91,11 +96,13 @@ def user_for(role, world: CityWorld, *, cleared=True):
     )
     user = UserFactory(role=role, organisation=organisation)
     if role in PERSONAL_PARTICIPANTS:
-        ParticipantFactory(project=world.project, role=PARTICIPANT_ROLE[role],
-                           organisation=None, person=user)
+        ParticipantFactory(
+            project=world.project, role=PARTICIPANT_ROLE[role], organisation=None, person=user
+        )
     elif role != Role.APPLICANT:
-        ParticipantFactory(project=world.project, role=PARTICIPANT_ROLE[role],
-                           organisation=organisation)
+        ParticipantFactory(
+            project=world.project, role=PARTICIPANT_ROLE[role], organisation=organisation
+        )
     if cleared:
         clear_documents(user)
     return user

@@ -90,7 +90,7 @@ def test_organisation_pages_are_scoped(client, world, role):
 
 @pytest.mark.parametrize("role", ALL_ROLES)
 def test_audit_log_is_for_offices_hrss_and_auditors_and_scoped(client, world, role):
-    _province, city_a, city_b = world
+    _province, city_a, _city_b = world
     client.force_login(user_for(role, city_a))
     page = client.get("/audit/")
     api = client.get("/api/v1/audit-entries/")

@@ -13,6 +13,7 @@ def navigation(request):
     items = [
         (_("Home"), reverse("home"), "house"),
         (_("Projects"), reverse("projects:list"), "folder2-open"),
+        (_("Evidence"), reverse("evidence:list"), "files"),
         (_("Organisations"), reverse("manage:organisation_list"), "building"),
     ]
     if user.is_superuser or user.role == Role.USER_ADMIN:

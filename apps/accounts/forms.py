@@ -25,7 +25,9 @@ class UserCreateForm(BootstrapFormMixin, forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)
     full_name = forms.CharField(label=_("Full name"), max_length=60)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.unscoped.none())
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.unscoped.none()
+    )
     mobile = forms.CharField(label=_("Mobile number"), required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     password = forms.CharField(label=_("Initial password"), widget=forms.PasswordInput, strip=False)
@@ -47,8 +49,12 @@ class UserUpdateForm(BootstrapFormMixin, forms.Form):
 class ComplianceDocumentForm(BootstrapFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Document"), choices=ComplianceDocumentKind.choices)
     file = forms.FileField(label=_("Signed document (PDF or image)"))
-    signed_on = forms.DateField(label=_("Signed on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    valid_until = forms.DateField(label=_("Valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    signed_on = forms.DateField(
+        label=_("Signed on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    valid_until = forms.DateField(
+        label=_("Valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 class ReviewForm(forms.Form):

@@ -53,11 +53,13 @@ class Organisation(RegionScopedModel):
 
 class ComplianceDocumentKind(models.TextChoices):
     CONFIDENTIALITY_AGREEMENT = "confidentiality", _("Confidentiality agreement (HB §25)")
-    IMPLEMENTER_ACCOUNT_APPLICATION = "implementer_account", _(
-        "Implementing agency account application form (HB §12)"
+    IMPLEMENTER_ACCOUNT_APPLICATION = (
+        "implementer_account",
+        _("Implementing agency account application form (HB §12)"),
     )
-    EVALUATOR_ACCOUNT_APPLICATION = "evaluator_account", _(
-        "Evaluator account application form (HB §18)"
+    EVALUATOR_ACCOUNT_APPLICATION = (
+        "evaluator_account",
+        _("Evaluator account application form (HB §18)"),
     )
     EVALUATOR_COMMITMENT = "evaluator_commitment", _("Evaluator commitment letter (HB §18)")
 
@@ -186,7 +188,9 @@ class ApiClient(models.Model):
 
     name = models.CharField(_("name"), max_length=100)
     service_user = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="api_clients",
+        User,
+        on_delete=models.PROTECT,
+        related_name="api_clients",
         help_text=_("The account whose role and scope the client acts with."),
     )
     key_prefix = models.CharField(max_length=12, unique=True)

@@ -53,9 +53,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
     Role.MEMBER_UNIT: RoleSpec(True, frozenset({K.MEMBER_UNIT})),
     Role.HRSS: RoleSpec(True, frozenset({K.HRSS_DEPARTMENT})),
     Role.SI_AGENCY: RoleSpec(True, frozenset({K.SOCIAL_INSURANCE_AGENCY})),
-    Role.APPLICANT: RoleSpec(
-        False, frozenset({K.APPLICANT_ENTERPRISE, K.INDUSTRY_ASSOCIATION})
-    ),
+    Role.APPLICANT: RoleSpec(False, frozenset({K.APPLICANT_ENTERPRISE, K.INDUSTRY_ASSOCIATION})),
     Role.IMPLEMENTER: RoleSpec(
         False, frozenset({K.IMPLEMENTING_AGENCY, K.OFFLINE_TRAINING_INSTITUTION})
     ),

@@ -28,9 +28,7 @@ def missing_documents_for(user: User) -> list[str]:
     """Documents that must be on file before the user may see project data (HB §12, §18, §25)."""
     if not user.organisation_id or user.role in GOVERNMENT_ROLES:
         return []
-    on_file = compliance_documents_on_file(
-        organisation_id=user.organisation_id, person_id=user.pk
-    )
+    on_file = compliance_documents_on_file(organisation_id=user.organisation_id, person_id=user.pk)
     required = []
     if user.organisation.kind in CONFIDENTIALITY_REQUIRED_KINDS:
         required.append(ComplianceDocumentKind.CONFIDENTIALITY_AGREEMENT)

@@ -26,10 +26,15 @@ from .selectors import users_administered_by
 
 
 @transaction.atomic
-def organisation_create(*, name: str, credit_code: str, kind: str, jurisdiction, **extra) -> Organisation:
+def organisation_create(
+    *, name: str, credit_code: str, kind: str, jurisdiction, **extra
+) -> Organisation:
     organisation = Organisation(
-        name=name.strip(), credit_code=credit_code.strip().upper(), kind=kind,
-        jurisdiction=jurisdiction, **extra,
+        name=name.strip(),
+        credit_code=credit_code.strip().upper(),
+        kind=kind,
+        jurisdiction=jurisdiction,
+        **extra,
     )
     organisation.full_clean()
     organisation.save()
@@ -170,8 +175,14 @@ COMPLIANCE_REVIEW = TransitionTable(
 
 @transaction.atomic
 def compliance_document_submit(
-    *, submitted_by: User, organisation: Organisation, kind: str, uploaded_file,
-    signed_on=None, valid_until=None, person: User | None = None,
+    *,
+    submitted_by: User,
+    organisation: Organisation,
+    kind: str,
+    uploaded_file,
+    signed_on=None,
+    valid_until=None,
+    person: User | None = None,
 ) -> ComplianceDocument:
     """An organisation files a signed document (confidentiality agreement, account form...)."""
     from apps.evidence.services import evidence_upload
@@ -191,8 +202,12 @@ def compliance_document_submit(
         organisation=organisation,
     )
     document = ComplianceDocument(
-        organisation=organisation, person=person, kind=kind,
-        evidence=version.evidence_file, signed_on=signed_on, valid_until=valid_until,
+        organisation=organisation,
+        person=person,
+        kind=kind,
+        evidence=version.evidence_file,
+        signed_on=signed_on,
+        valid_until=valid_until,
     )
     document.full_clean()
     document.save()
@@ -215,7 +230,9 @@ def compliance_document_review(
     *, reviewer: User, document: ComplianceDocument, action: str, note: str = ""
 ) -> ComplianceDocument:
     _check_same_level_office(reviewer, document)
-    transition_apply(table=COMPLIANCE_REVIEW, instance=document, action=action, user=reviewer, note=note)
+    transition_apply(
+        table=COMPLIANCE_REVIEW, instance=document, action=action, user=reviewer, note=note
+    )
     document.reviewed_by = reviewer
     document.reviewed_at = timezone.now()
     document.review_note = note

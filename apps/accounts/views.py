@@ -145,8 +145,11 @@ def _administered_user(request, pk):
 def user_update(request, pk):
     target = _administered_user(request, pk)
     initial = {
-        "full_name": target.full_name, "role": target.role, "mobile": target.mobile,
-        "email": target.email, "second_factor_required": target.second_factor_required,
+        "full_name": target.full_name,
+        "role": target.role,
+        "mobile": target.mobile,
+        "email": target.email,
+        "second_factor_required": target.second_factor_required,
     }
     form = UserUpdateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -178,7 +181,8 @@ def organisation_list(request):
     filters = {k: request.GET.get(k, "") for k in ("kind", "jurisdiction", "q")}
     organisations = selectors.organisation_list(user=request.user, filters=filters)
     return render(
-        request, "accounts/organisation_list.html",
+        request,
+        "accounts/organisation_list.html",
         {"organisations": organisations[:500], "filters": filters},
     )
 
@@ -198,8 +202,11 @@ def organisation_detail(request, pk):
         data = form.cleaned_data
         try:
             services.compliance_document_submit(
-                submitted_by=request.user, organisation=organisation, kind=data["kind"],
-                uploaded_file=data["file"], signed_on=data["signed_on"],
+                submitted_by=request.user,
+                organisation=organisation,
+                kind=data["kind"],
+                uploaded_file=data["file"],
+                signed_on=data["signed_on"],
                 valid_until=data["valid_until"],
                 person=request.user if data["kind"].startswith("evaluator") else None,
             )

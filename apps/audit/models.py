@@ -80,3 +80,6 @@ class AuditChainHead(models.Model):
     last_entry_id = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
     entry_count = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"chain head #{self.last_entry_id}"

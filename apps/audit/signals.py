@@ -29,7 +29,13 @@ def snapshot(instance) -> dict:
 
 
 def is_audited(sender) -> bool:
-    return sender not in NOT_AUDITED and sender.__module__.startswith("apps.")
+    """WIPP's own models, except those that hold only derived data (`audit_exempt = True`):
+    the run that derives them is audited as one entry instead."""
+    return (
+        sender not in NOT_AUDITED
+        and sender.__module__.startswith("apps.")
+        and not getattr(sender, "audit_exempt", False)
+    )
 
 
 def capture_before(sender, instance, raw=False, **kwargs):
@@ -77,8 +83,12 @@ def connect_model_capture() -> None:
     for model in apps.get_models():
         if not is_audited(model):
             continue
-        pre_save.connect(capture_before, sender=model, dispatch_uid=f"audit-pre-{model._meta.label}")
-        post_save.connect(capture_save, sender=model, dispatch_uid=f"audit-post-{model._meta.label}")
+        pre_save.connect(
+            capture_before, sender=model, dispatch_uid=f"audit-pre-{model._meta.label}"
+        )
+        post_save.connect(
+            capture_save, sender=model, dispatch_uid=f"audit-post-{model._meta.label}"
+        )
         post_delete.connect(
             capture_delete, sender=model, dispatch_uid=f"audit-del-{model._meta.label}"
         )

@@ -19,7 +19,9 @@ def audit_log(request):
     filter_errors = []
     for key in ("since", "until"):
         if filters[key] and _parse_date(filters[key]) is None:
-            filter_errors.append(_("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": filters[key]})
+            filter_errors.append(
+                _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": filters[key]}
+            )
             filters[key] = ""
     for key in ("project_id",):
         if filters[key] and not filters[key].isdigit():

@@ -54,7 +54,11 @@ def transition_apply(*, table: TransitionTable, instance, action: str, user, not
     setattr(instance, table.field, transition.target)
     instance.save(update_fields=[table.field])
     audit_transition(
-        instance=instance, field=table.field, source=source, target=transition.target,
-        action_name=action, note=note,
+        instance=instance,
+        field=table.field,
+        source=source,
+        target=transition.target,
+        action_name=action,
+        note=note,
     )
     return transition

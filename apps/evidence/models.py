@@ -30,12 +30,19 @@ class EvidenceFile(RegionScopedModel):
     title = models.CharField(_("title"), max_length=200)
     jurisdiction = models.ForeignKey("jurisdictions.Jurisdiction", on_delete=models.PROTECT)
     project = models.ForeignKey(
-        "projects.Project", on_delete=models.PROTECT, null=True, blank=True,
+        "projects.Project",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="evidence_files",
     )
     organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="evidence_files", help_text=_("The organisation the document belongs to."),
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence_files",
+        help_text=_("The organisation the document belongs to."),
     )
     current_version = models.ForeignKey(
         "EvidenceVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -52,6 +59,12 @@ class EvidenceFile(RegionScopedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def purpose_label(self) -> str:
+        from .purposes import purpose_label
+
+        return purpose_label(self.purpose)
 
     @classmethod
     def scope_filter(cls, scope: Scope) -> Q | None:
@@ -74,7 +87,9 @@ class EvidenceFile(RegionScopedModel):
 class EvidenceVersion(models.Model):
     """版本 — one upload into an evidence file; earlier versions stay readable."""
 
-    evidence_file = models.ForeignKey(EvidenceFile, on_delete=models.PROTECT, related_name="versions")
+    evidence_file = models.ForeignKey(
+        EvidenceFile, on_delete=models.PROTECT, related_name="versions"
+    )
     number = models.PositiveIntegerField(_("version"))
     blob = models.ForeignKey(StoredBlob, on_delete=models.PROTECT, related_name="versions")
     original_name = models.CharField(_("file name"), max_length=255)

@@ -25,13 +25,19 @@ def jurisdictions_load(*, path: Path = DATA_DIR / "jurisdictions.json") -> list[
     roots = []
     for node in json.loads(path.read_text(encoding="utf-8"))["roots"]:
         root = _upsert_jurisdiction(
-            code=node["code"], name=node["name"], name_en=node.get("name_en", ""),
-            level=node["level"], parent=None,
+            code=node["code"],
+            name=node["name"],
+            name_en=node.get("name_en", ""),
+            level=node["level"],
+            parent=None,
         )
         for child in node["children"]:
             _upsert_jurisdiction(
-                code=child["code"], name=child["name"], name_en=child.get("name_en", ""),
-                level=JurisdictionLevel.CITY, parent=root,
+                code=child["code"],
+                name=child["name"],
+                name_en=child.get("name_en", ""),
+                level=JurisdictionLevel.CITY,
+                parent=root,
             )
         for industry in node["key_industries"]:
             KeyIndustry.objects.update_or_create(
@@ -55,8 +61,11 @@ def deadline_rules_load(*, path: Path = DATA_DIR / "deadline_rules.json") -> int
                 jurisdiction=jurisdiction,
                 code=rule["code"],
                 defaults={
-                    "label": rule["label"], "days": rule["days"], "unit": rule["unit"],
-                    "before_event": rule.get("before_event", False), "source": rule["source"],
+                    "label": rule["label"],
+                    "days": rule["days"],
+                    "unit": rule["unit"],
+                    "before_event": rule.get("before_event", False),
+                    "source": rule["source"],
                 },
             )
             created += was_created

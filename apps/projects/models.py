@@ -36,11 +36,15 @@ class Project(RegionScopedModel):
         KeyIndustry, verbose_name=_("industry"), on_delete=models.PROTECT, null=True, blank=True
     )
     jurisdiction = models.ForeignKey(
-        Jurisdiction, verbose_name=_("jurisdiction"), on_delete=models.PROTECT,
+        Jurisdiction,
+        verbose_name=_("jurisdiction"),
+        on_delete=models.PROTECT,
         related_name="projects",
     )
     applicant = models.ForeignKey(
-        "accounts.Organisation", verbose_name=_("applicant"), on_delete=models.PROTECT,
+        "accounts.Organisation",
+        verbose_name=_("applicant"),
+        on_delete=models.PROTECT,
         related_name="applied_projects",
     )
     stage = models.CharField(
@@ -96,7 +100,10 @@ class ProjectParticipant(models.Model):
         "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True
     )
     person = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, null=True, blank=True,
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         help_text=_("For experts and auditors assigned personally."),
     )
     since = models.DateField(_("since"), null=True, blank=True)
@@ -112,7 +119,9 @@ class ProjectParticipant(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.project.code} · {self.get_role_display()} · {self.person or self.organisation}"
+        return (
+            f"{self.project.code} · {self.get_role_display()} · {self.person or self.organisation}"
+        )
 
     def audit_jurisdiction_path(self) -> str:
         return self.project.jurisdiction.path

@@ -9,7 +9,9 @@ from .models import Project, ProjectStage, ProjectType
 
 @login_required
 def project_list(request):
-    filters = {k: request.GET.get(k, "") for k in ("jurisdiction", "year", "project_type", "stage", "q")}
+    filters = {
+        k: request.GET.get(k, "") for k in ("jurisdiction", "year", "project_type", "stage", "q")
+    }
     page = Paginator(selectors.project_list(user=request.user, filters=filters), 50).get_page(
         request.GET.get("page")
     )

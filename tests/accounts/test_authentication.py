@@ -130,7 +130,9 @@ def test_wrong_second_factor_code_is_refused(client):
 def test_api_key_authenticates_a_machine_client(client):
     admin = UserFactory(role=Role.USER_ADMIN)
     service_user = UserFactory(role=Role.OFFICE, organisation=admin.organisation)
-    _client, key = services.api_client_create(admin=admin, name="考勤设备", service_user=service_user)
+    _client, key = services.api_client_create(
+        admin=admin, name="考勤设备", service_user=service_user
+    )
     response = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Api-Key {key}")
     assert response.status_code == 200
     assert response.json()["username"] == service_user.username

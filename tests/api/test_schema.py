@@ -1,7 +1,6 @@
 """The OpenAPI schema is valid, documented offline, and the API holds to it."""
 
 import pytest
-import schemathesis
 from django.core.management import call_command
 
 pytestmark = pytest.mark.django_db

@@ -53,7 +53,9 @@ def test_intact_chain_verifies_and_command_exits_zero(capsys):
 def test_edited_row_is_detected_and_named():
     entries = _three_entries()
     target = entries[1]
-    _raw(f"UPDATE {AuditEntry._meta.db_table} SET message = %s WHERE id = %s", ["forged", target.id])
+    _raw(
+        f"UPDATE {AuditEntry._meta.db_table} SET message = %s WHERE id = %s", ["forged", target.id]
+    )
     verdict = audit_chain_verify()
     assert not verdict.intact
     assert verdict.first_bad_entry_id == target.id

@@ -30,7 +30,9 @@ def test_office_approves_and_the_transition_is_audited(document):
 
 def test_returning_needs_a_reason(document):
     with pytest.raises(ValidationError):
-        compliance_document_review(reviewer=_office_of(document), document=document, action="return")
+        compliance_document_review(
+            reviewer=_office_of(document), document=document, action="return"
+        )
 
 
 def test_other_roles_may_not_review(document):
@@ -41,7 +43,9 @@ def test_other_roles_may_not_review(document):
 
 def test_office_of_another_level_may_not_review(document):
     with pytest.raises(PermissionDenied):
-        compliance_document_review(reviewer=UserFactory(role="office"), document=document, action="approve")
+        compliance_document_review(
+            reviewer=UserFactory(role="office"), document=document, action="approve"
+        )
 
 
 def test_a_decided_document_cannot_be_decided_again(document):

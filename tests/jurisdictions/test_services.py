@@ -29,5 +29,9 @@ def test_deadline_rules_are_data_and_shenzhen_has_its_report_rule():
     deadline_rules_load()
     plan_review = DeadlineRule.objects.get(jurisdiction__code="130100", code="plan_review")
     assert (plan_review.days, plan_review.unit) == (5, "working")
-    assert DeadlineRule.objects.filter(jurisdiction__code="440300", code="implementation_report").exists()
-    assert not DeadlineRule.objects.filter(jurisdiction__code="130100", code="implementation_report").exists()
+    assert DeadlineRule.objects.filter(
+        jurisdiction__code="440300", code="implementation_report"
+    ).exists()
+    assert not DeadlineRule.objects.filter(
+        jurisdiction__code="130100", code="implementation_report"
+    ).exists()

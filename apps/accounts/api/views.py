@@ -1,4 +1,5 @@
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
@@ -35,6 +36,7 @@ class OrganisationViewSet(ScopedReadOnlyViewSet):
         return self.base_queryset().select_related("jurisdiction")
 
 
+@extend_schema(responses=MeSerializer)
 @api_view(["GET"])
 def me(request):
     """The calling account, its organisation and any documents it still lacks (HB §12, §18, §25)."""

@@ -7,9 +7,23 @@ class AuditEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEntry
         fields = [
-            "id", "occurred_at", "actor_username", "actor_role", "actor_organisation",
-            "ip_address", "request_id", "via", "action", "object_type", "object_id",
-            "object_repr", "project_id", "before", "after", "message", "previous_hash",
+            "id",
+            "occurred_at",
+            "actor_username",
+            "actor_role",
+            "actor_organisation",
+            "ip_address",
+            "request_id",
+            "via",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "project_id",
+            "before",
+            "after",
+            "message",
+            "previous_hash",
             "entry_hash",
         ]
 

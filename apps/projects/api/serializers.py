@@ -21,6 +21,15 @@ class ProjectSerializer(serializers.ModelSerializer):
     class Meta:
         model = Project
         fields = [
-            "id", "code", "name", "year", "project_type", "industry", "jurisdiction_code",
-            "applicant", "stage", "budget_amount", "participants",
+            "id",
+            "code",
+            "name",
+            "year",
+            "project_type",
+            "industry",
+            "jurisdiction_code",
+            "applicant",
+            "stage",
+            "budget_amount",
+            "participants",
         ]
