@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.evidence",
     "apps.projects",
+    "apps.calls",
+    "apps.applications",
+    "apps.screening",
 ]
 
 MIDDLEWARE = [
@@ -220,6 +223,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_VERSIONING_CLASS": None,
+    "EXCEPTION_HANDLER": "apps.core.api.wipp_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "WIPP API — 工伤预防项目管理平台",

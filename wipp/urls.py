@@ -9,6 +9,9 @@ api_v1 = [
     path("", include("apps.projects.api.urls")),
     path("", include("apps.evidence.api.urls")),
     path("", include("apps.audit.api.urls")),
+    path("", include("apps.calls.api.urls")),
+    path("", include("apps.applications.api.urls")),
+    path("", include("apps.screening.api.urls")),
 ]
 
 urlpatterns = [
@@ -20,6 +23,10 @@ urlpatterns = [
     path("projects/", include("apps.projects.urls")),
     path("evidence/", include("apps.evidence.urls")),
     path("audit/", include("apps.audit.urls")),
+    path("calls/", include("apps.calls.urls")),
+    path("applications/", include("apps.applications.urls")),
+    path("screening/", include("apps.screening.urls")),
+    path("public/", include("apps.calls.urls_public")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

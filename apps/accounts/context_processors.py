@@ -12,6 +12,8 @@ def navigation(request):
         return {"nav_items": []}
     items = [
         (_("Home"), reverse("home"), "house"),
+        (_("Calls"), reverse("calls:list"), "megaphone"),
+        (_("Applications"), reverse("applications:list"), "file-earmark-text"),
         (_("Projects"), reverse("projects:list"), "folder2-open"),
         (_("Evidence"), reverse("evidence:list"), "files"),
         (_("Organisations"), reverse("manage:organisation_list"), "building"),

@@ -11,3 +11,19 @@ class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return self.base_queryset()
+
+
+def wipp_exception_handler(exc, context):
+    """Service-layer errors become API errors: a Django ValidationError is a 400 with the same
+    messages, a missing (or out-of-scope) object is a 404."""
+    from django.core.exceptions import ObjectDoesNotExist
+    from django.core.exceptions import ValidationError as DjangoValidationError
+    from rest_framework import exceptions
+    from rest_framework.views import exception_handler
+
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        exc = exceptions.ValidationError(detail)
+    elif isinstance(exc, ObjectDoesNotExist):
+        exc = exceptions.NotFound()
+    return exception_handler(exc, context)

@@ -279,4 +279,7 @@ def demo_seed() -> dict[str, User]:
         users = _users(organisations)
         _file_documents(organisations, users)
         _projects(organisations, users)
+        from apps.core.demo_applications import demo_call_with_applications
+
+        demo_call_with_applications(users["sjz_office"])
     return users

@@ -1,0 +1,226 @@
+"""Writes of an application: draft, edit, submit once, withdraw before the deadline."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from apps.accounts.roles import OrganisationKind, Role
+from apps.calls.models import AnnualCall, CallStatus
+from apps.core.workflow import Transition, TransitionTable, transition_apply
+
+from .models import (
+    Application,
+    ApplicationStatus,
+    BudgetLine,
+    InsuranceYear,
+    PastProject,
+    PlanStage,
+    TeamMember,
+)
+from .validation import application_problems
+
+APPLICANT_KINDS = {OrganisationKind.APPLICANT_ENTERPRISE, OrganisationKind.INDUSTRY_ASSOCIATION}
+
+APPLICATION_WORKFLOW = TransitionTable(
+    field="status",
+    transitions=[
+        Transition(
+            "submit", ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, {Role.APPLICANT}
+        ),
+        Transition(
+            "withdraw", ApplicationStatus.SUBMITTED, ApplicationStatus.WITHDRAWN, {Role.APPLICANT}
+        ),
+        Transition(
+            "pass_screening",
+            ApplicationStatus.SUBMITTED,
+            ApplicationStatus.SCREENING_PASSED,
+            {Role.OFFICE},
+        ),
+        Transition(
+            "fail_screening",
+            ApplicationStatus.SUBMITTED,
+            ApplicationStatus.SCREENING_FAILED,
+            {Role.OFFICE},
+            note_required=True,
+        ),
+    ],
+)
+
+CHILD_TABLES = {
+    "insurance_years": InsuranceYear,
+    "team": TeamMember,
+    "past_projects": PastProject,
+    "stages": PlanStage,
+    "budget_lines": BudgetLine,
+}
+FORM_FIELDS = tuple(
+    f.name
+    for f in Application._meta.concrete_fields
+    if f.name
+    not in {
+        "id",
+        "call",
+        "applicant",
+        "number",
+        "status",
+        "submitted_at",
+        "created_by",
+        "created_at",
+        "updated_at",
+    }
+)
+
+
+def _check_applicant(user) -> None:
+    if user.role != Role.APPLICANT or user.organisation.kind not in APPLICANT_KINDS:
+        raise PermissionDenied(_("Only applicant enterprises and industry associations apply."))
+
+
+def _check_own_draft(user, application) -> None:
+    _check_applicant(user)
+    if application.applicant_id != user.organisation_id:
+        raise PermissionDenied(_("This application belongs to another applicant."))
+    if application.status != ApplicationStatus.DRAFT:
+        raise ValidationError(_("A submitted application can no longer be changed."))
+
+
+def _deadline_text(call: AnnualCall) -> str:
+    return date_format(timezone.localtime(call.closes_at), "Y-m-d H:i")
+
+
+def _next_number(call: AnnualCall) -> str:
+    prefix = f"{call.jurisdiction.code}-{call.year}-"
+    last = (
+        Application.unscoped.filter(number__startswith=prefix)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    serial = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{serial:04d}"
+
+
+@transaction.atomic
+def application_create(
+    *, user, call: AnnualCall, project_name: str, project_type: str
+) -> Application:
+    _check_applicant(user)
+    if call.status != CallStatus.PUBLISHED:
+        raise ValidationError(_("This call is not open for applications."))
+    if timezone.now() > call.closes_at:
+        raise ValidationError(
+            _("The deadline of this call was %(deadline)s.") % {"deadline": _deadline_text(call)}
+        )
+    application = Application(
+        call=call,
+        applicant=user.organisation,
+        created_by=user,
+        number=_next_number(call),
+        project_name=project_name,
+        project_type=project_type,
+    )
+    application.full_clean(exclude=["industry"])
+    application.save()
+    return application
+
+
+def _replace_rows(application, model, rows: list[dict]) -> list:
+    model.objects.filter(application=application).delete()
+    objects = []
+    for index, row in enumerate(rows):
+        obj = model(application=application, **row)
+        try:
+            obj.full_clean(exclude=["application"])
+        except ValidationError as exc:
+            raise ValidationError(
+                {model._meta.verbose_name: [f"#{index + 1}: {m}" for m in exc.messages]}
+            ) from exc
+        obj.save()
+        objects.append(obj)
+    return objects
+
+
+def _check_past_projects(rows: list[dict]) -> None:
+    today = timezone.localdate()
+    for row in rows:
+        if row["completed_on"] > today:
+            raise ValidationError(
+                {"past_projects": _("“%(name)s” is dated in the future.") % {"name": row["name"]}}
+            )
+
+
+@transaction.atomic
+def application_update(
+    *, user, application: Application, fields: dict | None = None, **tables: list[dict]
+) -> Application:
+    """Saves a draft: the form fields and, for each table given, its full new set of rows."""
+    _check_own_draft(user, application)
+    for name, value in (fields or {}).items():
+        if name not in FORM_FIELDS:
+            raise TypeError(f"Unknown application field: {name}")
+        setattr(application, name, value)
+    if (
+        application.industry_id
+        and not application.call.key_industries.filter(pk=application.industry_id).exists()
+    ):
+        raise ValidationError({"industry": _("Choose one of the key industries of the call.")})
+    application.full_clean()
+    application.save()
+    for name, rows in tables.items():
+        if name not in CHILD_TABLES:
+            raise TypeError(f"Unknown application table: {name}")
+        if name == "past_projects":
+            _check_past_projects(rows)
+        _replace_rows(application, CHILD_TABLES[name], rows)
+    return application
+
+
+def application_check(application: Application) -> dict[str, list[str]]:
+    """Every problem that would stop the application from being submitted."""
+    return application_problems(
+        application,
+        stages=list(application.planstage_set.all()),
+        lines=list(application.budgetline_set.all()),
+        years=list(application.insuranceyear_set.all()),
+        members=list(application.teammember_set.all()),
+    )
+
+
+@transaction.atomic
+def application_submit(*, user, application: Application) -> Application:
+    _check_own_draft(user, application)
+    call = application.call
+    now = timezone.now()
+    if call.status != CallStatus.PUBLISHED or now > call.closes_at:
+        raise ValidationError(
+            _("Submission refused: the deadline was %(deadline)s.")
+            % {"deadline": _deadline_text(call)}
+        )
+    if now < call.opens_at:
+        raise ValidationError(
+            _("Applications open on %(opens)s.")
+            % {"opens": date_format(timezone.localtime(call.opens_at), "Y-m-d H:i")}
+        )
+    problems = application_check(application)
+    if problems:
+        raise ValidationError(problems)
+    transition_apply(table=APPLICATION_WORKFLOW, instance=application, action="submit", user=user)
+    application.submitted_at = now
+    application.save(update_fields=["submitted_at"])
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, user, application: Application) -> Application:
+    _check_applicant(user)
+    if application.applicant_id != user.organisation_id:
+        raise PermissionDenied(_("This application belongs to another applicant."))
+    if timezone.now() > application.call.closes_at:
+        raise ValidationError(
+            _("The deadline (%(deadline)s) has passed; the application can no longer be withdrawn.")
+            % {"deadline": _deadline_text(application.call)}
+        )
+    transition_apply(table=APPLICATION_WORKFLOW, instance=application, action="withdraw", user=user)
+    return application

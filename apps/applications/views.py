@@ -1,0 +1,150 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.calls.models import AnnualCall
+from apps.calls.selectors import call_get
+from apps.core.forms import form_add_service_errors
+
+from . import exports, selectors, services
+from .forms import ApplicationForm, ApplicationStartForm, formset_rows, table_formsets
+from .models import Application, ApplicationStatus
+
+LIST_FILTERS = ("call", "jurisdiction", "industry", "project_type", "status")
+
+
+def _visible_application(request, pk) -> Application:
+    try:
+        return selectors.application_get(user=request.user, pk=pk)
+    except Application.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@login_required
+def application_list(request):
+    filters = {k: request.GET.get(k, "").strip() for k in LIST_FILTERS}
+    if filters["call"] and not filters["call"].isdigit():
+        filters["call"] = ""
+    applications = selectors.application_list(user=request.user, filters=filters)
+    if request.GET.get("export") == "xlsx":
+        return exports.applications_xlsx_response(applications)
+    return render(
+        request,
+        "applications/application_list.html",
+        {
+            "applications": applications[:500],
+            "filters": filters,
+            "statuses": ApplicationStatus.choices,
+        },
+    )
+
+
+@login_required
+def application_start(request, call_pk):
+    try:
+        call = call_get(user=request.user, pk=call_pk)
+    except AnnualCall.DoesNotExist as exc:
+        raise Http404 from exc
+    form = ApplicationStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_create(
+                user=request.user, call=call, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            return redirect("applications:edit", pk=application.pk)
+    return render(request, "applications/application_start.html", {"form": form, "call": call})
+
+
+def _save_draft(request, application, form, formsets) -> bool:
+    try:
+        with transaction.atomic():
+            services.application_update(
+                user=request.user,
+                application=application,
+                fields=form.cleaned_data,
+                **{name: formset_rows(fs) for name, fs in formsets.items()},
+            )
+    except ValidationError as exc:
+        form_add_service_errors(form, exc)
+        return False
+    return True
+
+
+@login_required
+def application_edit(request, pk):
+    application = _visible_application(request, pk)
+    if application.status != ApplicationStatus.DRAFT:
+        return redirect("applications:detail", pk=pk)
+    data = request.POST if request.method == "POST" else None
+    form = ApplicationForm(data, instance=application, call=application.call)
+    formsets = table_formsets(data, application)
+    if request.method == "POST":
+        valid = form.is_valid() & all(fs.is_valid() for fs in formsets.values())
+        if valid and _save_draft(request, application, form, formsets):
+            if "submit" not in request.POST:
+                messages.success(request, _("Draft saved."))
+                return redirect("applications:edit", pk=pk)
+            try:
+                services.application_submit(user=request.user, application=application)
+            except ValidationError as exc:
+                messages.error(request, _("Not submitted: fix the problems listed below."))
+                problems = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+                return render(
+                    request,
+                    "applications/application_edit.html",
+                    {
+                        "application": application,
+                        "form": form,
+                        "formsets": formsets,
+                        "problems": problems,
+                    },
+                )
+            messages.success(request, _("Application submitted."))
+            return redirect("applications:detail", pk=pk)
+    return render(
+        request,
+        "applications/application_edit.html",
+        {
+            "application": application,
+            "form": form,
+            "formsets": formsets,
+            "problems": services.application_check(application) if request.method == "GET" else {},
+        },
+    )
+
+
+@login_required
+def application_detail(request, pk):
+    application = _visible_application(request, pk)
+    review = getattr(application, "preliminary_review", None)
+    return render(
+        request,
+        "applications/application_detail.html",
+        {
+            "application": application,
+            "review": review,
+            "verdicts": review.verdicts.all() if review else [],
+            "is_owner": application.applicant_id == request.user.organisation_id,
+        },
+    )
+
+
+@login_required
+@require_POST
+def application_withdraw(request, pk):
+    application = _visible_application(request, pk)
+    try:
+        services.application_withdraw(user=request.user, application=application)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Application withdrawn."))
+    return redirect("applications:detail", pk=pk)

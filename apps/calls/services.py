@@ -1,0 +1,110 @@
+"""The annual call (HB §4): drafted, published to the public, closed."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.roles import Role
+from apps.core.workflow import Transition, TransitionTable, transition_apply
+
+from .models import AnnualCall, CallStatus
+
+CALL_WORKFLOW = TransitionTable(
+    field="status",
+    transitions=[
+        Transition("publish", CallStatus.DRAFT, CallStatus.PUBLISHED, {Role.OFFICE}),
+        Transition("close", CallStatus.PUBLISHED, CallStatus.CLOSED, {Role.OFFICE}),
+    ],
+)
+
+CALL_FIELDS = (
+    "year",
+    "title",
+    "body",
+    "allows_training",
+    "allows_promotion",
+    "budget_total",
+    "max_amount_per_application",
+    "max_applications_per_applicant",
+    "min_awareness_rate",
+    "min_pass_rate",
+    "min_satisfaction_rate",
+    "opens_at",
+    "closes_at",
+    "rubric_code",
+    "similarity_threshold",
+)
+
+
+def _check_office_of(user, jurisdiction) -> None:
+    """The office of the call's own level (本级) drafts and publishes it."""
+    if user.is_superuser:
+        return
+    if user.role != Role.OFFICE or user.organisation.jurisdiction_id != jurisdiction.pk:
+        raise PermissionDenied(_("Only the office of this jurisdiction manages its calls."))
+
+
+def _check_industries(jurisdiction, key_industries) -> None:
+    root = jurisdiction.root
+    if not key_industries:
+        raise ValidationError({"key_industries": _("Choose at least one key industry.")})
+    foreign = [i.name for i in key_industries if i.province_id != root.pk]
+    if foreign:
+        raise ValidationError(
+            {
+                "key_industries": _("Not key industries determined by %(root)s: %(names)s")
+                % {"root": root.name, "names": "、".join(foreign)}
+            }
+        )
+
+
+@transaction.atomic
+def call_create(*, user, jurisdiction, key_industries, **fields) -> AnnualCall:
+    _check_office_of(user, jurisdiction)
+    unknown = set(fields) - set(CALL_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown call fields: {', '.join(sorted(unknown))}")
+    call = AnnualCall(jurisdiction=jurisdiction, created_by=user, **fields)
+    _check_industries(jurisdiction, key_industries)
+    call.full_clean()
+    call.save()
+    call.key_industries.set(key_industries)
+    return call
+
+
+@transaction.atomic
+def call_update(*, user, call: AnnualCall, key_industries=None, **fields) -> AnnualCall:
+    _check_office_of(user, call.jurisdiction)
+    if call.status != CallStatus.DRAFT:
+        raise ValidationError(
+            _("A published call cannot be edited; publish an adjustment instead.")
+        )
+    for name, value in fields.items():
+        if name not in CALL_FIELDS:
+            raise TypeError(f"Unknown call field: {name}")
+        setattr(call, name, value)
+    call.full_clean()
+    call.save()
+    if key_industries is not None:
+        _check_industries(call.jurisdiction, key_industries)
+        call.key_industries.set(key_industries)
+    return call
+
+
+@transaction.atomic
+def call_publish(*, user, call: AnnualCall) -> AnnualCall:
+    _check_office_of(user, call.jurisdiction)
+    if call.closes_at <= timezone.now():
+        raise ValidationError(_("The deadline has already passed; change it before publishing."))
+    transition_apply(table=CALL_WORKFLOW, instance=call, action="publish", user=user)
+    call.published_at = timezone.now()
+    call.save(update_fields=["published_at"])
+    return call
+
+
+@transaction.atomic
+def call_close(*, user, call: AnnualCall) -> AnnualCall:
+    _check_office_of(user, call.jurisdiction)
+    transition_apply(table=CALL_WORKFLOW, instance=call, action="close", user=user)
+    return call

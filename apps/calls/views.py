@@ -1,0 +1,118 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.accounts.roles import Role
+from apps.core.forms import form_add_service_errors
+
+from . import selectors, services
+from .forms import CallForm
+from .models import AnnualCall
+
+
+def _visible_call(request, pk) -> AnnualCall:
+    try:
+        return selectors.call_get(user=request.user, pk=pk)
+    except AnnualCall.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@login_required
+def call_list(request):
+    return render(
+        request,
+        "calls/call_list.html",
+        {
+            "calls": selectors.call_list(user=request.user),
+            "may_create": request.user.role == Role.OFFICE,
+        },
+    )
+
+
+@login_required
+def call_detail(request, pk):
+    call = _visible_call(request, pk)
+    return render(
+        request,
+        "calls/call_detail.html",
+        {
+            "call": call,
+            "may_manage": request.user.role == Role.OFFICE
+            and request.user.organisation.jurisdiction_id == call.jurisdiction_id,
+            "may_apply": request.user.role == Role.APPLICANT and call.status == "published",
+        },
+    )
+
+
+def _save_call(request, form, call=None):
+    data = dict(form.cleaned_data)
+    industries = list(data.pop("key_industries"))
+    try:
+        if call is None:
+            return services.call_create(
+                user=request.user,
+                jurisdiction=request.user.organisation.jurisdiction,
+                key_industries=industries,
+                **data,
+            )
+        return services.call_update(user=request.user, call=call, key_industries=industries, **data)
+    except ValidationError as exc:
+        form_add_service_errors(form, exc)
+        return None
+
+
+@login_required
+def call_create(request):
+    if request.user.role != Role.OFFICE:
+        raise PermissionDenied
+    form = CallForm(request.POST or None, jurisdiction=request.user.organisation.jurisdiction)
+    if request.method == "POST" and form.is_valid():
+        call = _save_call(request, form)
+        if call is not None:
+            messages.success(request, _("Call saved as a draft."))
+            return redirect("calls:detail", pk=call.pk)
+    return render(request, "calls/call_form.html", {"form": form})
+
+
+@login_required
+def call_update(request, pk):
+    call = _visible_call(request, pk)
+    form = CallForm(
+        request.POST or None,
+        instance=call,
+        jurisdiction=call.jurisdiction,
+        initial={"key_industries": call.key_industries.all()},
+    )
+    if request.method == "POST" and form.is_valid() and _save_call(request, form, call):
+        messages.success(request, _("Call saved."))
+        return redirect("calls:detail", pk=call.pk)
+    return render(request, "calls/call_form.html", {"form": form, "call": call})
+
+
+@login_required
+@require_POST
+def call_transition(request, pk, action):
+    call = _visible_call(request, pk)
+    service = {"publish": services.call_publish, "close": services.call_close}.get(action)
+    if service is None:
+        raise Http404
+    try:
+        service(user=request.user, call=call)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Call updated."))
+    return redirect("calls:detail", pk=call.pk)
+
+
+def public_call_list(request):
+    return render(request, "calls/public_list.html", {"calls": selectors.public_calls()})
+
+
+def public_call_detail(request, pk):
+    call = get_object_or_404(selectors.public_calls(), pk=pk)
+    return render(request, "calls/public_detail.html", {"call": call})

@@ -1,0 +1,215 @@
+"""The platform's computed checks for SZ P1–P4, each with its evidence.
+
+A check is (code, label, passed, detail); `passed` is None where the platform cannot decide and
+the reviewer must. An indicator passes when all its checks pass, fails when any fails, and is
+undecided otherwise.
+"""
+
+from dataclasses import asdict, dataclass
+
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+
+from apps.accounts.roles import OrganisationKind
+from apps.applications.models import Application, ApplicationStatus
+from apps.applications.services import application_check
+from apps.applications.sme import SIZE_LABELS, classify_enterprise
+
+from .models import Indicator
+
+COUNTED_STATUSES = (
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.SCREENING_PASSED,
+    ApplicationStatus.SCREENING_FAILED,
+)
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    label: str
+    passed: bool | None
+    detail: str
+
+
+def indicator_verdict(checks: list[dict]) -> bool | None:
+    if any(c["passed"] is False for c in checks):
+        return False
+    if all(c["passed"] is True for c in checks):
+        return True
+    return None
+
+
+def _size_check(application: Application) -> Check:
+    label = _("Large or medium enterprise, or industry association")
+    if application.applicant.kind == OrganisationKind.INDUSTRY_ASSOCIATION:
+        return Check("size", label, True, _("Registered industry association: eligible by kind."))
+    result = classify_enterprise(
+        industry=application.enterprise_industry,
+        employees=application.employees,
+        revenue_wan=application.revenue_wan,
+        assets_wan=application.assets_wan,
+    )
+    if result.size is None:
+        return Check("size", label, None, result.rule)
+    return Check("size", label, result.eligible, f"{SIZE_LABELS[result.size]} — {result.rule}")
+
+
+def eligible_applicant_checks(application: Application) -> list[Check]:
+    call = application.call
+    in_key = (
+        application.industry_id is not None
+        and call.key_industries.filter(pk=application.industry_id).exists()
+    )
+    return [
+        _size_check(application),
+        Check(
+            "registered",
+            _("Legally registered locally, independent legal person"),
+            application.legally_registered,
+            _("As declared in the application."),
+        ),
+        Check(
+            "insured",
+            _("Insured locally"),
+            application.insured_locally,
+            _("As declared in the application."),
+        ),
+        Check(
+            "violations",
+            _("No major violations"),
+            not application.major_violations,
+            _("As declared in the application."),
+        ),
+        Check(
+            "key_industry",
+            _("In a key industry of the call"),
+            in_key,
+            application.industry.name if application.industry_id else _("No industry given."),
+        ),
+    ]
+
+
+def formal_checks(application: Application) -> list[Check]:
+    call = application.call
+    deadline = date_format(localtime(call.closes_at), "Y-m-d H:i")
+    on_time = application.submitted_at is not None and application.submitted_at <= call.closes_at
+    submitted = (
+        date_format(localtime(application.submitted_at), "Y-m-d H:i")
+        if application.submitted_at
+        else "—"
+    )
+    problems = application_check(application)
+    flat = [m for messages in problems.values() for m in messages]
+    return [
+        Check(
+            "on_time",
+            _("Submitted on time"),
+            on_time,
+            _("Submitted %(at)s; deadline %(deadline)s.") % {"at": submitted, "deadline": deadline},
+        ),
+        Check(
+            "complete",
+            _("Complete and well-formed"),
+            not flat,
+            "；".join(flat) if flat else _("Every required section and table is present."),
+        ),
+        Check(
+            "commitment",
+            _("Commitment signed and sealed"),
+            application.commitment_accepted
+            and application.sealed
+            and bool(application.commitment_signatory),
+            application.commitment_signatory or _("No signatory."),
+        ),
+    ]
+
+
+def _target_check(application, call) -> Check:
+    shortfalls = []
+    for field, minimum in (
+        ("awareness_rate", call.min_awareness_rate),
+        ("pass_rate", call.min_pass_rate),
+        ("satisfaction_rate", call.min_satisfaction_rate),
+    ):
+        value = getattr(application, field)
+        if minimum is not None and (value is None or value < minimum):
+            label = application._meta.get_field(field).verbose_name
+            shortfalls.append(f"{label} {value if value is not None else '—'} < {minimum}")
+    return Check(
+        "targets",
+        _("Targets meet the call's requirements"),
+        not shortfalls,
+        "；".join(shortfalls) or _("All targets meet the call's minimums."),
+    )
+
+
+def conformity_checks(application: Application) -> list[Check]:
+    call = application.call
+    count = Application.unscoped.filter(
+        call=call, applicant_id=application.applicant_id, status__in=COUNTED_STATUSES
+    ).count()
+    requested = application.amount_requested
+    within = requested is not None and requested <= call.max_amount_per_application
+    return [
+        Check(
+            "type",
+            _("Prevention training or promotion allowed by the call"),
+            application.project_type in call.allowed_types,
+            application.get_project_type_display(),
+        ),
+        Check(
+            "budget",
+            _("Budget within the call's limit"),
+            within,
+            _("%(req)s yuan requested; limit %(limit)s yuan.")
+            % {
+                "req": requested if requested is not None else "—",
+                "limit": call.max_amount_per_application,
+            },
+        ),
+        _target_check(application, call),
+        Check(
+            "count",
+            _("Applications per applicant"),
+            count <= call.max_applications_per_applicant,
+            _("%(n)d submitted in this call; at most %(max)d allowed.")
+            % {"n": count, "max": call.max_applications_per_applicant},
+        ),
+    ]
+
+
+def copying_checks(application: Application, pairs) -> list[Check]:
+    threshold = application.call.similarity_threshold
+    mine = sorted(pairs, key=lambda p: p.score, reverse=True)
+    if not mine:
+        return [
+            Check(
+                "similarity",
+                _("Not substantially the same as another application"),
+                True,
+                _("No other application above the threshold of %(t)s.") % {"t": threshold},
+            )
+        ]
+    top = mine[0]
+    detail = "；".join(
+        f"{p.other.number} {p.other.applicant.name}: {p.score:.0%}" for p in mine[:5]
+    )
+    return [
+        Check(
+            "similarity",
+            _("Not substantially the same as another application"),
+            top.score < threshold,
+            detail,
+        )
+    ]
+
+
+def all_checks(application: Application, pairs) -> dict[str, list[dict]]:
+    return {
+        Indicator.ELIGIBLE_APPLICANT: [asdict(c) for c in eligible_applicant_checks(application)],
+        Indicator.FORMAL_COMPLETENESS: [asdict(c) for c in formal_checks(application)],
+        Indicator.PROJECT_CONFORMITY: [asdict(c) for c in conformity_checks(application)],
+        Indicator.NO_COPYING: [asdict(c) for c in copying_checks(application, pairs)],
+    }

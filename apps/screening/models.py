@@ -1,0 +1,130 @@
+"""初评 — the four pass/fail indicators of SZ P1–P4, computed by the platform and confirmed
+or overridden (with a reason) by a reviewer."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.scoping import RegionScopedModel, Scope, region_q
+
+
+class Indicator(models.TextChoices):
+    ELIGIBLE_APPLICANT = "P1", _("P1 Eligible applicant")
+    FORMAL_COMPLETENESS = "P2", _("P2 Formal completeness")
+    PROJECT_CONFORMITY = "P3", _("P3 Project conformity")
+    NO_COPYING = "P4", _("P4 No copying")
+
+
+class ReviewOutcome(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    PASSED = "passed", _("Passed")
+    FAILED = "failed", _("Failed")
+
+
+class PreliminaryReview(RegionScopedModel):
+    application = models.OneToOneField(
+        "applications.Application", on_delete=models.CASCADE, related_name="preliminary_review"
+    )
+    computed_at = models.DateTimeField(_("checks computed at"))
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=ReviewOutcome.choices, default=ReviewOutcome.PENDING
+    )
+    reviewer = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    summary = models.TextField(_("reasons given to the applicant"), blank=True)
+
+    class Meta:
+        verbose_name = _("preliminary review")
+        verbose_name_plural = _("preliminary reviews")
+
+    def __str__(self) -> str:
+        return f"{self.application.number} · {self.get_outcome_display()}"
+
+    @classmethod
+    def scope_filter(cls, scope: Scope) -> Q | None:
+        if scope.region_path:
+            return region_q("application__call__jurisdiction", scope)
+        if scope.participant and scope.organisation_id:
+            return Q(application__applicant_id=scope.organisation_id)
+        return None
+
+    def audit_jurisdiction_path(self) -> str:
+        return self.application.call.jurisdiction.path
+
+
+class IndicatorVerdict(models.Model):
+    review = models.ForeignKey(PreliminaryReview, on_delete=models.CASCADE, related_name="verdicts")
+    indicator = models.CharField(_("indicator"), max_length=2, choices=Indicator.choices)
+    computed_pass = models.BooleanField(
+        _("platform's verdict"), null=True, help_text=_("Empty where the platform cannot decide.")
+    )
+    checks = models.JSONField(_("checks and evidence"), default=list)
+    final_pass = models.BooleanField(_("reviewer's verdict"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["indicator"]
+        verbose_name = _("indicator verdict")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "indicator"], name="one_verdict_per_indicator"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review.application.number} {self.indicator}"
+
+    @property
+    def overridden(self) -> bool:
+        return (
+            self.final_pass is not None
+            and self.computed_pass is not None
+            and self.final_pass != self.computed_pass
+        )
+
+    def audit_jurisdiction_path(self) -> str:
+        return self.review.application.call.jurisdiction.path
+
+
+class SimilarityPair(RegionScopedModel):
+    """雷同 — two applications whose own text (boilerplate discounted) largely coincides."""
+
+    audit_exempt = True
+
+    call = models.ForeignKey(
+        "calls.AnnualCall", on_delete=models.CASCADE, related_name="similarity_pairs"
+    )
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.CASCADE, related_name="+"
+    )
+    other = models.ForeignKey(
+        "applications.Application",
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("Of this call or an earlier year."),
+    )
+    score = models.DecimalField(_("similarity"), max_digits=5, decimal_places=4)
+    jaccard = models.DecimalField(_("Jaccard"), max_digits=5, decimal_places=4)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-score"]
+        verbose_name = _("suspicious pair")
+        verbose_name_plural = _("suspicious pairs")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "other"], name="one_pair_per_direction")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application.number} ~ {self.other.number} ({self.score})"
+
+    @classmethod
+    def scope_filter(cls, scope: Scope) -> Q | None:
+        if scope.region_path:
+            return region_q("call__jurisdiction", scope)
+        return None
+
+    def audit_jurisdiction_path(self) -> str:
+        return self.call.jurisdiction.path

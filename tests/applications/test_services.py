@@ -1,0 +1,225 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from apps.applications import services
+from apps.applications.models import Application
+from tests.applications.builders import (
+    applicant_user,
+    draft_application,
+    submitted_application,
+    valid_tables,
+)
+from tests.calls.factories import CallFactory
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def call():
+    return CallFactory()
+
+
+def _problems(application):
+    return services.application_check(application)
+
+
+def test_complete_application_submits(call):
+    application, _user = submitted_application(call)
+    assert application.status == "submitted"
+    assert application.submitted_at is not None
+
+
+def test_submitted_application_is_locked(call):
+    application, user = submitted_application(call)
+    with pytest.raises(ValidationError):
+        services.application_update(
+            user=user, application=application, fields={"project_name": "x"}
+        )
+
+
+def test_late_submission_is_refused_with_the_deadline_shown(call):
+    application, user = draft_application(call)
+    call.closes_at = timezone.now() - datetime.timedelta(minutes=1)
+    call.save()
+    with pytest.raises(ValidationError) as exc:
+        services.application_submit(user=user, application=application)
+    deadline = timezone.localtime(call.closes_at).strftime("%Y-%m-%d %H:%M")
+    assert deadline in " ".join(exc.value.messages)
+
+
+def test_missing_sections_are_listed_per_field(call):
+    application, _user = draft_application(call, fields={"necessity": "", "risks": ""})
+    problems = _problems(application)
+    assert set(problems) >= {"necessity", "risks"}
+
+
+def test_dates_must_be_in_order(call):
+    with pytest.raises(ValidationError):
+        draft_application(
+            call,
+            fields={"start_date": datetime.date(2027, 5, 1), "end_date": datetime.date(2027, 4, 1)},
+        )
+
+
+def test_project_must_start_in_the_call_year(call):
+    application, _ = draft_application(call, fields={"start_date": datetime.date(2026, 12, 1)})
+    assert "start_date" in _problems(application)
+
+
+def test_stages_must_lie_inside_the_project(call):
+    stages = [
+        {
+            "name": "超期",
+            "start_date": datetime.date(2027, 3, 1),
+            "end_date": datetime.date(2028, 1, 31),
+            "goal": "x",
+        }
+    ]
+    application, _ = draft_application(call, tables={"stages": stages})
+    assert "stages" in _problems(application)
+
+
+@pytest.mark.parametrize("rate", [Decimal("-1"), Decimal("100.01")])
+def test_percentages_must_be_within_0_and_100(call, rate):
+    with pytest.raises(ValidationError) as exc:
+        draft_application(call, fields={"awareness_rate": rate})
+    assert "awareness_rate" in exc.value.message_dict
+
+
+def test_amounts_have_two_decimals(call):
+    with pytest.raises(ValidationError):
+        draft_application(call, fields={"amount_requested": Decimal("400000.001")})
+
+
+def test_budget_lines_must_multiply_out(call):
+    lines = valid_tables(call)["budget_lines"]
+    lines[0] = {**lines[0], "amount": Decimal("199999.00")}
+    application, _ = draft_application(call, tables={"budget_lines": lines})
+    assert any("200000.00" in m for m in _problems(application)["budget"])
+
+
+def test_budget_total_must_equal_the_amount_requested(call):
+    application, _ = draft_application(call, fields={"amount_requested": Decimal("450000.00")})
+    assert any("400000.00" in m for m in _problems(application)["budget"])
+
+
+def test_amount_over_the_call_limit_is_refused(call):
+    lines = [
+        {
+            "item": "课酬",
+            "unit": "课时",
+            "unit_cost": Decimal("1000.00"),
+            "quantity": Decimal("600"),
+            "amount": Decimal("600000.00"),
+            "standard": "",
+        }
+    ]
+    application, _ = draft_application(
+        call, fields={"amount_requested": Decimal("600000.00")}, tables={"budget_lines": lines}
+    )
+    assert "amount_requested" in _problems(application)
+
+
+def test_three_years_of_insurance_figures_are_required(call):
+    years = valid_tables(call)["insurance_years"][:2]
+    application, _ = draft_application(call, tables={"insurance_years": years})
+    assert "insurance_years" in _problems(application)
+
+
+def test_exactly_one_project_leader(call):
+    team = [
+        {
+            "is_leader": False,
+            "name": "甲",
+            "title_level": "none",
+            "degree": "other",
+            "years_experience": 1,
+        }
+    ]
+    application, _ = draft_application(call, tables={"team": team})
+    assert "team" in _problems(application)
+
+
+def test_two_leaders_are_refused_by_the_database_rule(call):
+    leader = valid_tables(call)["team"][0]
+    with pytest.raises(Exception):  # noqa: B017 - an IntegrityError inside the service
+        draft_application(call, tables={"team": [leader, {**leader, "name": "李"}]})
+
+
+def test_commitment_and_seal_are_required(call):
+    application, _ = draft_application(call, fields={"commitment_accepted": False, "sealed": False})
+    assert {"commitment_accepted", "sealed"} <= set(_problems(application))
+
+
+def test_industry_must_be_one_of_the_call(call):
+    from tests.factories import KeyIndustryFactory
+
+    other = KeyIndustryFactory(province=call.jurisdiction.root, code="mining", name="矿山")
+    with pytest.raises(ValidationError):
+        draft_application(call, fields={"industry": other})
+
+
+def test_past_projects_cannot_be_in_the_future(call):
+    future = [
+        {
+            "name": "未来项目",
+            "completed_on": timezone.localdate() + datetime.timedelta(days=3),
+            "client": "",
+        }
+    ]
+    with pytest.raises(ValidationError):
+        draft_application(call, tables={"past_projects": future})
+
+
+def test_a_failed_update_leaves_the_draft_as_it_was(call):
+    application, user = draft_application(call)
+    with pytest.raises(ValidationError):
+        services.application_update(
+            user=user,
+            application=application,
+            fields={"project_name": "新名称"},
+            past_projects=[{"name": "x", "completed_on": datetime.date(2099, 1, 1), "client": ""}],
+        )
+    application.refresh_from_db()
+    assert application.project_name != "新名称"
+
+
+def test_only_applicants_apply(call):
+    office = UserFactory(role="office", organisation__jurisdiction=call.jurisdiction)
+    with pytest.raises(PermissionDenied):
+        services.application_create(
+            user=office, call=call, project_name="x", project_type="training"
+        )
+
+
+def test_another_applicant_cannot_edit(call):
+    application, _ = draft_application(call)
+    with pytest.raises(PermissionDenied):
+        services.application_update(
+            user=applicant_user(call), application=application, fields={"project_name": "x"}
+        )
+
+
+def test_withdraw_before_the_deadline(call):
+    application, user = submitted_application(call)
+    services.application_withdraw(user=user, application=application)
+    assert Application.unscoped.get(pk=application.pk).status == "withdrawn"
+
+
+def test_withdraw_after_the_deadline_is_refused(call):
+    application, user = submitted_application(call)
+    call.closes_at = timezone.now() - datetime.timedelta(minutes=1)
+    call.save()
+    with pytest.raises(ValidationError):
+        services.application_withdraw(user=user, application=application)
+
+
+def test_numbers_are_sequential_per_call(call):
+    first, _ = draft_application(call)
+    second, _ = draft_application(call)
+    assert first.number.endswith("0001") and second.number.endswith("0002")

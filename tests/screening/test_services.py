@@ -1,0 +1,183 @@
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from apps.screening.models import PreliminaryReview, SimilarityPair
+from apps.screening.services import preliminary_review_decide, screening_run
+from tests.applications.builders import applicant_user, submitted_application
+from tests.calls.factories import CallFactory
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+OWN_WORDS = [
+    "我公司承建的高层住宅项目近两年发生高处坠落事故七起，主要集中在外脚手架拆除阶段。"
+    "项目部计划引入智能安全帽和电子围栏，对临边洞口实行挂牌销号管理。",
+    "化工园区储罐区的有限空间作业频繁，去年发生一起硫化氢中毒险情，暴露出监护人制度执行不到位。"
+    "本次培训邀请应急管理专家讲解气体检测仪使用，并组织正压式空气呼吸器实操考核。",
+    "精工机械车间冲压设备四十六台，手指压伤占全部工伤的六成，光电保护装置老化严重。"
+    "我们将推行上锁挂牌程序，车间主任带头签订安全承诺书，并按月公布违章积分排名。",
+]
+
+
+def _narrative(text: str) -> dict:
+    """Every narrative section written from one applicant's own words (rotated per section)."""
+    from tests.applications.builders import NARRATIVE
+
+    return {name: text[i * 3 :] + text[: i * 3] for i, name in enumerate(NARRATIVE)}
+
+
+@pytest.fixture
+def call():
+    return CallFactory(min_awareness_rate=Decimal("85"))
+
+
+@pytest.fixture
+def office(call):
+    return UserFactory(role="office", organisation__jurisdiction=call.jurisdiction)
+
+
+def _review(application):
+    return PreliminaryReview.unscoped.get(application=application)
+
+
+def _verdict(application, indicator):
+    return _review(application).verdicts.get(indicator=indicator)
+
+
+def _check(application, indicator, code):
+    return next(c for c in _verdict(application, indicator).checks if c["code"] == code)
+
+
+ALL_PASS = {code: {"passed": True, "reason": ""} for code in ("P1", "P2", "P3", "P4")}
+
+
+def test_large_enterprise_with_everything_in_order_passes_all_four(call):
+    application, _ = submitted_application(call, narrative=_narrative(OWN_WORDS[0]))
+    screening_run(call=call)
+    verdicts = {v.indicator: v.computed_pass for v in _review(application).verdicts.all()}
+    assert verdicts == {"P1": True, "P2": True, "P3": True, "P4": True}
+
+
+def test_small_enterprise_fails_p1_with_the_deciding_rule_shown(call):
+    application, _ = submitted_application(
+        call,
+        fields={
+            "enterprise_industry": "industry",
+            "employees": 80,
+            "revenue_wan": Decimal("1500"),
+            "assets_wan": Decimal("800"),
+        },
+    )
+    screening_run(call=call)
+    size = _check(application, "P1", "size")
+    assert size["passed"] is False
+    assert "小型" in size["detail"] and "从业人员 80 人" in size["detail"]
+
+
+def test_industry_association_is_eligible_by_kind(call):
+    user = applicant_user(call, kind="industry_association")
+    application, _ = submitted_application(call, user, fields={"employees": 3})
+    screening_run(call=call)
+    assert _check(application, "P1", "size")["passed"] is True
+
+
+def test_missing_size_figures_leave_p1_to_the_reviewer(call):
+    application, _ = submitted_application(call, fields={"revenue_wan": None})
+    screening_run(call=call)
+    assert _check(application, "P1", "size")["passed"] is None
+    assert _verdict(application, "P1").computed_pass is None
+
+
+def test_targets_below_the_calls_minimum_fail_p3(call):
+    application, _ = submitted_application(call, fields={"awareness_rate": Decimal("80")})
+    screening_run(call=call)
+    targets = _check(application, "P3", "targets")
+    assert targets["passed"] is False and "80" in targets["detail"]
+
+
+def test_too_many_applications_per_applicant_fail_p3(call):
+    first, user = submitted_application(call, narrative=_narrative(OWN_WORDS[0]))
+    second, _ = submitted_application(call, user, narrative=_narrative(OWN_WORDS[1]))
+    screening_run(call=call)
+    assert _check(second, "P3", "count")["passed"] is False
+    assert "2" in _check(first, "P3", "count")["detail"]
+
+
+def test_copies_are_flagged_p4_and_an_independent_application_is_not(call):
+    original, _ = submitted_application(call, narrative=_narrative(OWN_WORDS[1]))
+    copy, _ = submitted_application(call, narrative=_narrative(OWN_WORDS[1]))
+    honest, _ = submitted_application(call, narrative=_narrative(OWN_WORDS[2]))
+    screening_run(call=call)
+    assert _verdict(copy, "P4").computed_pass is False
+    assert _verdict(original, "P4").computed_pass is False
+    assert _verdict(honest, "P4").computed_pass is True
+    pair = SimilarityPair.unscoped.get(application=copy, other=original)
+    assert pair.score >= call.similarity_threshold
+
+
+def test_confirming_the_platforms_verdicts_needs_no_reason(call, office):
+    application, _ = submitted_application(call, narrative=_narrative(OWN_WORDS[0]))
+    screening_run(call=call)
+    preliminary_review_decide(reviewer=office, review=_review(application), decisions=ALL_PASS)
+    application.refresh_from_db()
+    assert application.status == "screening_passed"
+
+
+def test_overriding_needs_a_reason_and_one_failure_fails_the_application(call, office):
+    application, _ = submitted_application(call, narrative=_narrative(OWN_WORDS[0]))
+    screening_run(call=call)
+    review = _review(application)
+    decisions = {**ALL_PASS, "P4": {"passed": False, "reason": ""}}
+    with pytest.raises(ValidationError) as exc:
+        preliminary_review_decide(reviewer=office, review=review, decisions=decisions)
+    assert "P4" in exc.value.message_dict
+    decisions["P4"] = {"passed": False, "reason": "与往年申报材料雷同"}
+    preliminary_review_decide(reviewer=office, review=review, decisions=decisions)
+    application.refresh_from_db()
+    review.refresh_from_db()
+    assert application.status == "screening_failed"
+    assert "与往年申报材料雷同" in review.summary
+
+
+def test_every_indicator_must_be_decided(call, office):
+    application, _ = submitted_application(call)
+    screening_run(call=call)
+    with pytest.raises(ValidationError):
+        preliminary_review_decide(
+            reviewer=office,
+            review=_review(application),
+            decisions={"P1": {"passed": True, "reason": ""}},
+        )
+
+
+def test_office_of_another_city_cannot_decide_or_run(call):
+    application, _ = submitted_application(call)
+    screening_run(call=call)
+    stranger = UserFactory(role="office")
+    with pytest.raises(PermissionDenied):
+        preliminary_review_decide(
+            reviewer=stranger, review=_review(application), decisions=ALL_PASS
+        )
+    with pytest.raises(PermissionDenied):
+        screening_run(call=call, user=stranger)
+
+
+def test_decided_reviews_are_not_recomputed(call, office):
+    application, _ = submitted_application(call, narrative=_narrative(OWN_WORDS[0]))
+    screening_run(call=call)
+    preliminary_review_decide(reviewer=office, review=_review(application), decisions=ALL_PASS)
+    screening_run(call=call)
+    assert _verdict(application, "P1").final_pass is True
+    assert _review(application).outcome == "passed"
+
+
+def test_applicant_sees_the_outcome_and_reasons(call, office, client):
+    application, user = submitted_application(call)
+    screening_run(call=call)
+    decisions = {**ALL_PASS, "P4": {"passed": False, "reason": "与他人申报材料雷同"}}
+    preliminary_review_decide(reviewer=office, review=_review(application), decisions=decisions)
+    client.force_login(user)
+    page = client.get(f"/applications/{application.pk}/").content.decode()
+    assert "与他人申报材料雷同" in page
