@@ -1,8 +1,10 @@
 """Demo call of 石家庄 for 2027 with submitted applications, one pair of them copied."""
 
 import datetime
+import json
 import random
 from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from apps.accounts.models import Organisation, User
@@ -60,14 +62,9 @@ def _sentence(rng: random.Random, serial: int) -> str:
     )
 
 
-def _paragraph(rng: random.Random, start: int, count: int = 4) -> str:
-    return "".join(_sentence(rng, start + i) for i in range(count))
-
-
-def _narrative(seed: int) -> dict[str, str]:
-    rng = random.Random(seed)
-    names = Application.NARRATIVE_FIELDS
-    return {name: _paragraph(rng, i * 10) for i, name in enumerate(names) if name != "innovation"}
+def _texts() -> dict[str, dict[str, str]]:
+    path = Path(__file__).resolve().parent / "data" / "demo_application_texts.json"
+    return json.loads(path.read_text(encoding="utf-8"))["applicants"]
 
 
 def _copied(original: dict[str, str], seed: int, share: float = 0.25) -> dict[str, str]:
@@ -122,6 +119,16 @@ APPLICANTS = [
         "2000",
         "manufacturing",
     ),
+    (
+        "sjz_assoc",
+        "石家庄市建筑业协会",
+        K.INDUSTRY_ASSOCIATION,
+        "other",
+        12,
+        None,
+        None,
+        "construction",
+    ),
 ]
 
 
@@ -164,8 +171,8 @@ def _full_fields(call, industry_code, facts, narrative) -> dict:
         "amount_requested": Decimal("400000.00"),
         "enterprise_industry": sme_industry,
         "employees": employees,
-        "revenue_wan": Decimal(revenue),
-        "assets_wan": Decimal(assets),
+        "revenue_wan": Decimal(revenue) if revenue else None,
+        "assets_wan": Decimal(assets) if assets else None,
         "legally_registered": True,
         "insured_locally": True,
         "major_violations": False,
@@ -302,20 +309,19 @@ def demo_call_with_applications(office: User) -> AnnualCall:
         similarity_threshold=Decimal("0.50"),
     )
     call_publish(user=office, call=call)
-    texts = {
-        key: _narrative(seed)
-        for seed, key in enumerate(["sjz_builder", "sjz_chem", "sjz_machinery"], start=11)
-    }
+    texts = _texts()
     texts["sjz_materials"] = _copied(texts["sjz_chem"], seed=7)
     for serial, (key, name, kind, sme, employees, revenue, assets, industry) in enumerate(
         APPLICANTS, start=1
     ):
         user = _applicant_user(key, name, kind, serial)
+        promotion = kind == K.INDUSTRY_ASSOCIATION
+        short_name = name.removesuffix("有限公司").removesuffix("股份")
         application = application_services.application_create(
             user=user,
             call=call,
-            project_name=f"{name[:-6]}工伤预防培训项目",
-            project_type="training",
+            project_name=short_name + ("工伤预防宣传项目" if promotion else "工伤预防培训项目"),
+            project_type="promotion" if promotion else "training",
         )
         application_services.application_update(
             user=user,
