@@ -124,3 +124,12 @@ def test_anonymous_gets_login_redirect_or_401_everywhere(client, world):
         assert response.status_code in (302, 401, 403)
         if response.status_code == 302:
             assert "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_home_page_shows_each_role_its_own_figures(client, world, role):
+    _province, city_a, _city_b = world
+    client.force_login(user_for(role, city_a))
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.context["project_total"] == 1

@@ -178,13 +178,20 @@ def application_update(
 
 
 def application_check(application: Application) -> dict[str, list[str]]:
-    """Every problem that would stop the application from being submitted."""
+    """Every problem that would stop the application from being submitted.
+
+    Reads the tables afresh: the caller's instance may carry prefetched rows from before
+    the last save."""
+    rows = {
+        name: list(model.objects.filter(application=application))
+        for name, model in CHILD_TABLES.items()
+    }
     return application_problems(
         application,
-        stages=list(application.planstage_set.all()),
-        lines=list(application.budgetline_set.all()),
-        years=list(application.insuranceyear_set.all()),
-        members=list(application.teammember_set.all()),
+        stages=rows["stages"],
+        lines=rows["budget_lines"],
+        years=rows["insurance_years"],
+        members=rows["team"],
     )
 
 

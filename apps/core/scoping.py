@@ -60,6 +60,12 @@ class ScopedQuerySet(models.QuerySet):
         qs._scope_applied = True
         return qs
 
+    def none(self):
+        # An empty result leaks nothing: it needs no scope.
+        qs = super().none()
+        qs._scope_applied = True
+        return qs
+
     def for_user(self, user):
         from apps.accounts.selectors import user_scope
 

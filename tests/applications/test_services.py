@@ -223,3 +223,15 @@ def test_numbers_are_sequential_per_call(call):
     first, _ = draft_application(call)
     second, _ = draft_application(call)
     assert first.number.endswith("0001") and second.number.endswith("0002")
+
+
+def test_submission_checks_the_rows_just_saved_not_a_stale_prefetch(call):
+    from apps.applications.selectors import application_get
+
+    application, user = draft_application(call, tables={"stages": []})
+    fetched = application_get(user=user, pk=application.pk)
+    assert not list(fetched.planstage_set.all())
+    services.application_update(user=user, application=fetched,
+                                stages=valid_tables(call)["stages"])
+    services.application_submit(user=user, application=fetched)
+    assert fetched.status == "submitted"

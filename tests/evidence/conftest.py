@@ -114,3 +114,13 @@ def s3_evidence_bucket(moto_s3_server, s3_client, settings):
     }
     assert django_settings.STORAGES["evidence"]["OPTIONS"]["bucket_name"] == bucket
     return bucket
+
+
+@pytest.fixture(autouse=True)
+def _english_messages(settings):
+    """These tests assert the English wording of the store's messages (the msgids)."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
