@@ -12,12 +12,19 @@ pytestmark = pytest.mark.django_db
 def _payload(call) -> dict:
     fields = valid_fields(call)
     fields["industry"] = fields["industry"].code
-    return {"call": call.pk, "project_name": "接口申报的培训项目", "project_type": "training",
-            **fields, **valid_tables(call)}
+    return {
+        "call": call.pk,
+        "project_name": "接口申报的培训项目",
+        "project_type": "training",
+        **fields,
+        **valid_tables(call),
+    }
 
 
 def _post(client, url, data):
-    return client.post(url, json.dumps(data, cls=DjangoJSONEncoder), content_type="application/json")
+    return client.post(
+        url, json.dumps(data, cls=DjangoJSONEncoder), content_type="application/json"
+    )
 
 
 def test_applicant_system_creates_and_submits_through_the_api(client):
@@ -61,6 +68,9 @@ def test_another_applicant_cannot_change_the_application(client):
     client.force_login(applicant_user(call))
     created = _post(client, "/api/v1/applications/", _payload(call)).json()
     client.force_login(applicant_user(call))
-    response = client.patch(f"/api/v1/applications/{created['id']}/",
-                            json.dumps({"project_name": "篡改"}), content_type="application/json")
+    response = client.patch(
+        f"/api/v1/applications/{created['id']}/",
+        json.dumps({"project_name": "篡改"}),
+        content_type="application/json",
+    )
     assert response.status_code == 404

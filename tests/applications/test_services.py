@@ -231,7 +231,6 @@ def test_submission_checks_the_rows_just_saved_not_a_stale_prefetch(call):
     application, user = draft_application(call, tables={"stages": []})
     fetched = application_get(user=user, pk=application.pk)
     assert not list(fetched.planstage_set.all())
-    services.application_update(user=user, application=fetched,
-                                stages=valid_tables(call)["stages"])
+    services.application_update(user=user, application=fetched, stages=valid_tables(call)["stages"])
     services.application_submit(user=user, application=fetched)
     assert fetched.status == "submitted"

@@ -14,25 +14,56 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Wipp-Test-2026!"
 
 FORM_VALUES = {
-    "service_scope": "本市建筑施工企业", "target_groups": "一线作业人员",
-    "start_date": "2027-03-01", "end_date": "2027-11-30", "amount_requested": "400000.00",
-    "employees": "5000", "revenue_wan": "150000", "assets_wan": "120000",
-    "awareness_rate": "92", "pass_rate": "95", "satisfaction_rate": "90",
-    "people_covered": "3000", "commitment_signatory": "王总",
+    "service_scope": "本市建筑施工企业",
+    "target_groups": "一线作业人员",
+    "start_date": "2027-03-01",
+    "end_date": "2027-11-30",
+    "amount_requested": "400000.00",
+    "employees": "5000",
+    "revenue_wan": "150000",
+    "assets_wan": "120000",
+    "awareness_rate": "92",
+    "pass_rate": "95",
+    "satisfaction_rate": "90",
+    "people_covered": "3000",
+    "commitment_signatory": "王总",
 }
 ROWS = {
     "insurance_years": [
-        {"year": str(y), "insured_headcount": "5000", "injury_incidence_rate": "2.1",
-         "fund_payment_ratio": "60", "accident_injuries": "10", "occupational_diseases": "1"}
+        {
+            "year": str(y),
+            "insured_headcount": "5000",
+            "injury_incidence_rate": "2.1",
+            "fund_payment_ratio": "60",
+            "accident_injuries": "10",
+            "occupational_diseases": "1",
+        }
         for y in (2024, 2025, 2026)
     ],
     "team": [{"name": "张伟", "years_experience": "8"}],
-    "stages": [{"name": "实施阶段", "start_date": "2027-03-01", "end_date": "2027-11-30",
-                "goal": "完成培训"}],
+    "stages": [
+        {
+            "name": "实施阶段",
+            "start_date": "2027-03-01",
+            "end_date": "2027-11-30",
+            "goal": "完成培训",
+        }
+    ],
     "budget_lines": [
-        {"item": "师资课酬", "unit": "课时", "unit_cost": "800", "quantity": "250",
-         "amount": "200000.00"},
-        {"item": "教材", "unit": "册", "unit_cost": "50", "quantity": "4000", "amount": "200000.00"},
+        {
+            "item": "师资课酬",
+            "unit": "课时",
+            "unit_cost": "800",
+            "quantity": "250",
+            "amount": "200000.00",
+        },
+        {
+            "item": "教材",
+            "unit": "册",
+            "unit_cost": "50",
+            "quantity": "4000",
+            "amount": "200000.00",
+        },
     ],
 }
 
@@ -68,8 +99,9 @@ def test_applicant_submits_and_reviewer_rejects_the_copy(live_server, page, tmp_
     applicant = applicant_user(call, name="复制者建设有限公司")
     applicant.username = "copier"
     applicant.save()
-    office = UserFactory(role=Role.OFFICE, organisation__jurisdiction=call.jurisdiction,
-                         username="reviewer")
+    office = UserFactory(
+        role=Role.OFFICE, organisation__jurisdiction=call.jurisdiction, username="reviewer"
+    )
 
     _login(page, live_server.url, "copier")
     page.goto(f"{live_server.url}/calls/{call.pk}/")

@@ -50,7 +50,9 @@ def test_screening_export_is_an_xlsx_with_a_row_per_application(client, flagged)
     assert sheet.max_row == 4
 
 
-def test_board_query_count_does_not_grow_with_applications(client, flagged, django_assert_max_num_queries):
+def test_board_query_count_does_not_grow_with_applications(
+    client, flagged, django_assert_max_num_queries
+):
     call, _original, _copy, office = flagged
     client.force_login(office)
     with django_assert_max_num_queries(16):
@@ -63,8 +65,13 @@ def test_decision_through_the_page(client, flagged):
     call, _original, copy, office = flagged
     review = PreliminaryReview.unscoped.get(application=copy)
     client.force_login(office)
-    data = {"P1-passed": "no", "P1-reason": "", "P2-passed": "yes", "P3-passed": "yes",
-            "P4-passed": "no"}
+    data = {
+        "P1-passed": "no",
+        "P1-reason": "",
+        "P2-passed": "yes",
+        "P3-passed": "yes",
+        "P4-passed": "no",
+    }
     response = client.post(f"/screening/reviews/{review.pk}/", data)
     assert response.status_code == 200
     assert "border-danger" in response.content.decode()
