@@ -11,7 +11,6 @@ from apps.accounts.models import Organisation, User
 from apps.accounts.roles import OrganisationKind as K
 from apps.accounts.roles import Role
 from apps.applications import services as application_services
-from apps.applications.models import Application
 from apps.calls.models import AnnualCall
 from apps.calls.services import call_create, call_publish
 from apps.core.validators import make_unified_social_credit_code

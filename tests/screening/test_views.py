@@ -62,7 +62,7 @@ def test_board_query_count_does_not_grow_with_applications(
 def test_decision_through_the_page(client, flagged):
     from apps.screening.models import PreliminaryReview
 
-    call, _original, copy, office = flagged
+    _call, _original, copy, office = flagged
     review = PreliminaryReview.unscoped.get(application=copy)
     client.force_login(office)
     data = {
