@@ -99,9 +99,7 @@ def test_applicant_submits_and_reviewer_rejects_the_copy(live_server, page, tmp_
     applicant = applicant_user(call, name="复制者建设有限公司")
     applicant.username = "copier"
     applicant.save()
-    office = UserFactory(
-        role=Role.OFFICE, organisation__jurisdiction=call.jurisdiction, username="reviewer"
-    )
+    UserFactory(role=Role.OFFICE, organisation__jurisdiction=call.jurisdiction, username="reviewer")
 
     _login(page, live_server.url, "copier")
     page.goto(f"{live_server.url}/calls/{call.pk}/")
