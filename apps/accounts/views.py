@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from apps.audit.services import personal_data_access_record
 from apps.core.forms import form_add_service_errors
 
 from . import selectors, services
@@ -152,6 +153,8 @@ def user_update(request, pk):
         "second_factor_required": target.second_factor_required,
     }
     form = UserUpdateForm(request.POST or None, initial=initial)
+    if request.method == "GET" and target.mobile:
+        personal_data_access_record(subject=target, field="mobile", purpose="account edit form")
     if request.method == "POST" and form.is_valid():
         try:
             services.user_update(admin=request.user, user=target, **form.cleaned_data)

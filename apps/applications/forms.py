@@ -128,3 +128,14 @@ def formset_rows(formset) -> list[dict]:
         for form in formset.forms
         if form.cleaned_data and not form.cleaned_data.get("DELETE")
     ]
+
+
+class AttachmentForm(BootstrapFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Attachment"))
+    file = forms.FileField(label=_("File (PDF, image, Word or Excel)"))
+
+    def __init__(self, *args, **kwargs):
+        from .services import ATTACHMENT_KINDS
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = list(ATTACHMENT_KINDS.items())

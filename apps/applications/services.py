@@ -231,3 +231,35 @@ def application_withdraw(*, user, application: Application) -> Application:
         )
     transition_apply(table=APPLICATION_WORKFLOW, instance=application, action="withdraw", user=user)
     return application
+
+
+ATTACHMENT_KINDS = {
+    "sealed_form": "盖章的申请表扫描件",
+    "business_licence": "营业执照",
+    "insurance_certificate": "参保证明",
+    "qualification": "资质证书",
+    "other": "其他附件",
+}
+
+
+@transaction.atomic
+def application_attachment_add(*, user, application: Application, kind: str, uploaded_file):
+    """附件: a scan or certificate, stored in the evidence store and linked to the draft."""
+    from apps.evidence.services import evidence_upload
+
+    from .models import ApplicationAttachment
+
+    _check_own_draft(user, application)
+    if kind not in ATTACHMENT_KINDS:
+        raise ValidationError({"kind": _("Unknown kind of attachment.")})
+    version = evidence_upload(
+        uploaded_by=user,
+        uploaded_file=uploaded_file,
+        purpose="general",
+        title=f"{application.number} {ATTACHMENT_KINDS[kind]}",
+        jurisdiction=application.call.jurisdiction,
+        organisation=application.applicant,
+    )
+    return ApplicationAttachment.objects.create(
+        application=application, kind=kind, evidence=version.evidence_file
+    )

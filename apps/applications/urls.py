@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/", views.application_detail, name="detail"),
     path("<int:pk>/edit/", views.application_edit, name="edit"),
     path("<int:pk>/withdraw/", views.application_withdraw, name="withdraw"),
+    path("<int:pk>/attachments/", views.application_attachment_add, name="attachment_add"),
 ]

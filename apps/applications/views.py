@@ -12,7 +12,13 @@ from apps.calls.selectors import call_get
 from apps.core.forms import form_add_service_errors
 
 from . import exports, selectors, services
-from .forms import ApplicationForm, ApplicationStartForm, formset_rows, table_formsets
+from .forms import (
+    ApplicationForm,
+    ApplicationStartForm,
+    AttachmentForm,
+    formset_rows,
+    table_formsets,
+)
 from .models import Application, ApplicationStatus
 
 LIST_FILTERS = ("call", "jurisdiction", "industry", "project_type", "status")
@@ -148,3 +154,25 @@ def application_withdraw(request, pk):
     else:
         messages.success(request, _("Application withdrawn."))
     return redirect("applications:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def application_attachment_add(request, pk):
+    application = _visible_application(request, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("applications:edit", pk=pk)
+    try:
+        services.application_attachment_add(
+            user=request.user,
+            application=application,
+            kind=form.cleaned_data["kind"],
+            uploaded_file=form.cleaned_data["file"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Attachment uploaded."))
+    return redirect("applications:edit", pk=pk)

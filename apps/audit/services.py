@@ -96,3 +96,16 @@ def audit_jurisdiction_path(instance) -> str:
 def audit_project_id(instance) -> int | None:
     getter = getattr(instance, "audit_project_id", None)
     return getter() if callable(getter) else None
+
+
+def personal_data_access_record(*, subject, field: str, purpose: str) -> AuditEntry:
+    """Every display of an unmasked resident ID, phone number or face image is logged (SPEC §6)."""
+    return audit_record(
+        action=AuditAction.PERSONAL_DATA_ACCESS,
+        object_type=subject._meta.label,
+        object_id=subject.pk,
+        object_repr=str(subject),
+        jurisdiction_path=audit_jurisdiction_path(subject),
+        project_id=audit_project_id(subject),
+        message=f"{field}: {purpose}",
+    )

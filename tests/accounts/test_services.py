@@ -112,3 +112,15 @@ def test_user_update_changes_fields_and_is_audited(city_admin):
     assert entry.after["full_name"] == "王芳芳"
     assert entry.before["full_name"] == "王芳"
     assert entry.after["password"] == "•••"
+
+
+def test_user_list_masks_mobiles_and_the_edit_form_logs_the_reveal(city_admin, client):
+    from apps.audit.models import AuditEntry
+
+    user = _create(city_admin, mobile="13800138000")
+    client.force_login(city_admin)
+    listing = client.get("/users/").content.decode()
+    assert "138****8000" in listing and "13800138000" not in listing
+    client.get(f"/users/{user.pk}/")
+    entry = AuditEntry.unscoped.filter(action="pii_access").latest("id")
+    assert entry.object_id == str(user.pk) and entry.actor_username == city_admin.username

@@ -234,3 +234,34 @@ def test_submission_checks_the_rows_just_saved_not_a_stale_prefetch(call):
     services.application_update(user=user, application=fetched, stages=valid_tables(call)["stages"])
     services.application_submit(user=user, application=fetched)
     assert fetched.status == "submitted"
+
+
+def test_attachment_is_stored_as_evidence_and_visible_to_the_office(call, client):
+    from django.core.files.base import ContentFile
+
+    application, user = draft_application(call)
+    pdf = ContentFile(
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",
+        name="seal.pdf",
+    )
+    attachment = services.application_attachment_add(
+        user=user, application=application, kind="sealed_form", uploaded_file=pdf
+    )
+    services.application_submit(user=user, application=application)
+    office = UserFactory(role="office", organisation__jurisdiction=call.jurisdiction)
+    client.force_login(office)
+    assert client.get(f"/evidence/{attachment.evidence_id}/download/").status_code == 200
+
+
+def test_attachment_with_a_lying_extension_is_refused(call):
+    from django.core.files.base import ContentFile
+
+    application, user = draft_application(call)
+    with pytest.raises(ValidationError):
+        services.application_attachment_add(
+            user=user,
+            application=application,
+            kind="other",
+            uploaded_file=ContentFile(b"MZ\x90\x00 not a pdf", name="virus.pdf"),
+        )
+    assert not application.applicationattachment_set.exists()
