@@ -105,9 +105,9 @@ class Application(RegionScopedModel):
         _("management organisation and business scope (SZ 3.4)"), blank=True
     )
     qualitative_targets = models.TextField(_("qualitative targets (SZ 4.1)"), blank=True)
-    plan_content = models.TextField(_("implementation content (SZ 6.2)"), blank=True)
-    technical_specs = models.TextField(_("technical specifications (SZ 6.3)"), blank=True)
-    activities = models.TextField(_("activities (SZ 6.4)"), blank=True)
+    plan_content = models.TextField(_("implementation content (SZ 6.3)"), blank=True)
+    technical_specs = models.TextField(_("technical specifications (HB §5; SZ 6.3)"), blank=True)
+    activities = models.TextField(_("activities, methods and means (SZ 6.4)"), blank=True)
     expected_outputs = models.TextField(_("expected outputs (SZ 6.5)"), blank=True)
     quality_assurance = models.TextField(
         _("organisation and quality assurance (SZ 6.6)"), blank=True
@@ -307,7 +307,7 @@ class PastProject(ApplicationPart):
 
 
 class PlanStage(ApplicationPart):
-    """实施阶段 — a stage of the plan with dates and its goal (SZ 6.4)."""
+    """实施阶段 — a stage of the plan with dates and its goal (SZ 6.2)."""
 
     name = models.CharField(_("stage"), max_length=100)
     start_date = models.DateField(_("start"))
