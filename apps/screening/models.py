@@ -36,6 +36,7 @@ class PreliminaryReview(RegionScopedModel):
     summary = models.TextField(_("reasons given to the applicant"), blank=True)
 
     class Meta:
+        ordering = ["application__number"]
         verbose_name = _("preliminary review")
         verbose_name_plural = _("preliminary reviews")
 
