@@ -51,7 +51,7 @@ def test_every_get_endpoint_survives_generated_input(api_client):
         def check(case):
             response = api_client.get(case.formatted_path, case.query or {})
             assert response.status_code in ACCEPTABLE, (
-                f"{operation.method} {case.formatted_path} {case.query} → "
+                f"GET {case.formatted_path} {case.query} → "
                 f"{response.status_code}: {response.content[:300]!r}"
             )
 
