@@ -60,3 +60,12 @@ class ComplianceDocumentForm(BootstrapFormMixin, forms.Form):
 class ReviewForm(forms.Form):
     action = forms.ChoiceField(choices=[("approve", _("Approve")), ("return", _("Return"))])
     note = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+
+class ApiClientForm(BootstrapFormMixin, forms.Form):
+    name = forms.CharField(label=_("Client name"), max_length=100)
+    service_user = forms.ModelChoiceField(label=_("Acts as account"), queryset=None)
+
+    def __init__(self, *args, users, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service_user"].queryset = users

@@ -141,3 +141,10 @@ def home_summary(*, user) -> dict:
     if may_browse_audit_log(user):
         summary["recent_audit"] = list(audit_entry_list(user=user)[:8])
     return summary
+
+
+def api_clients_administered_by(*, admin):
+    from .models import ApiClient
+
+    users = users_administered_by(admin=admin)
+    return ApiClient.objects.filter(service_user__in=users).select_related("service_user")

@@ -252,3 +252,11 @@ def api_client_create(*, admin: User, name: str, service_user: User) -> tuple[Ap
     client.full_clean()
     client.save()
     return client, f"{prefix}.{secret}"
+
+
+@transaction.atomic
+def api_client_revoke(*, admin: User, client: ApiClient) -> ApiClient:
+    _check_administers_user(admin, client.service_user)
+    client.is_active = False
+    client.save()
+    return client

@@ -8,6 +8,8 @@ urlpatterns = [
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_update, name="user_update"),
     path("users/<int:pk>/deactivate/", views.user_deactivate, name="user_deactivate"),
+    path("api-clients/", views.api_client_list, name="api_client_list"),
+    path("api-clients/<int:pk>/revoke/", views.api_client_revoke, name="api_client_revoke"),
     path("organisations/", views.organisation_list, name="organisation_list"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path(

@@ -21,6 +21,7 @@ from apps.core.forms import form_add_service_errors
 
 from . import selectors, services
 from .forms import (
+    ApiClientForm,
     ComplianceDocumentForm,
     LoginForm,
     OtpTokenForm,
@@ -247,3 +248,30 @@ def compliance_document_review(request, pk):
         else:
             messages.success(request, _("Decision recorded."))
     return redirect("manage:organisation_detail", pk=document.organisation_id)
+
+
+@login_required
+def api_client_list(request):
+    _require_user_admin(request.user)
+    users = selectors.users_administered_by(admin=request.user).filter(is_active=True)
+    form = ApiClientForm(request.POST or None, users=users)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        _client, new_key = services.api_client_create(admin=request.user, **form.cleaned_data)
+        form = ApiClientForm(users=users)
+    clients = selectors.api_clients_administered_by(admin=request.user)
+    return render(
+        request, "accounts/api_clients.html", {"clients": clients, "form": form, "new_key": new_key}
+    )
+
+
+@login_required
+@require_POST
+def api_client_revoke(request, pk):
+    _require_user_admin(request.user)
+    client = selectors.api_clients_administered_by(admin=request.user).filter(pk=pk).first()
+    if client is None:
+        raise Http404
+    services.api_client_revoke(admin=request.user, client=client)
+    messages.success(request, _("API key revoked."))
+    return redirect("manage:api_client_list")

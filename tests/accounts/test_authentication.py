@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.contrib.auth.hashers import identify_hasher
-from django.test import override_settings
+from django.test import Client, override_settings
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -149,3 +149,28 @@ def test_api_key_of_deactivated_account_stops_working(client):
     _client, key = services.api_client_create(admin=admin, name="设备", service_user=service_user)
     services.user_deactivate(admin=admin, user=service_user)
     assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Api-Key {key}").status_code == 401
+
+
+def test_user_admin_creates_shows_once_and_revokes_an_api_key(client):
+    admin = UserFactory(role=Role.USER_ADMIN)
+    device = UserFactory(role=Role.OFFICE, organisation=admin.organisation)
+    client.force_login(admin)
+    page = client.post("/api-clients/", {"name": "考勤终端", "service_user": device.pk})
+    key = page.context["new_key"]
+    api = Client()
+    assert api.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Api-Key {key}").status_code == 200
+    assert key not in client.get("/api-clients/").content.decode()
+    api_client = device.api_clients.get()
+    client.post(f"/api-clients/{api_client.pk}/revoke/")
+    assert api.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Api-Key {key}").status_code == 401
+
+
+def test_api_keys_of_another_level_cannot_be_revoked(client):
+    admin = UserFactory(role=Role.USER_ADMIN)
+    other_admin = UserFactory(role=Role.USER_ADMIN)
+    stranger = UserFactory(role=Role.OFFICE, organisation=other_admin.organisation)
+    api_client, _key = services.api_client_create(
+        admin=other_admin, name="x", service_user=stranger
+    )
+    client.force_login(admin)
+    assert client.post(f"/api-clients/{api_client.pk}/revoke/").status_code == 404
