@@ -17,3 +17,9 @@ def _isolated_evidence_storage(settings, tmp_path):
         },
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_immediately(settings):
+    # Production runs tasks on the database backend's worker; tests run them inline.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_tasks import TaskResultStatus
 
 from apps.accounts.roles import Role
 from apps.calls.models import AnnualCall
@@ -13,6 +14,7 @@ from apps.calls.selectors import call_get
 from . import exports, selectors, services
 from .models import Indicator, PreliminaryReview, SimilarityPair
 from .passages import side_by_side
+from .tasks import screening_run_task
 
 
 def _office_call(request, pk) -> AnnualCall:
@@ -46,8 +48,13 @@ def screening_call(request, call_pk):
 @require_POST
 def screening_run(request, call_pk):
     call = _office_call(request, call_pk)
-    count = services.screening_run(call=call, user=request.user)
-    messages.success(request, _("Checks computed for %(n)d applications.") % {"n": count})
+    result = screening_run_task.enqueue(call_id=call.pk, user_id=request.user.pk)
+    if result.status == TaskResultStatus.SUCCESSFUL:
+        messages.success(
+            request, _("Checks computed for %(n)d applications.") % {"n": result.return_value}
+        )
+    else:
+        messages.info(request, _("The checks are being computed; refresh this page in a moment."))
     return redirect("screening:call", call_pk=call.pk)
 
 

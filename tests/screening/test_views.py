@@ -82,3 +82,15 @@ def test_decision_through_the_page(client, flagged):
     review.refresh_from_db()
     assert review.outcome == "failed"
     assert "营业执照已过期" in review.summary
+
+
+def test_run_button_enqueues_the_screening_task_on_the_database_backend(client, flagged, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    call, _original, _copy, office = flagged
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    client.force_login(office)
+    client.post(f"/screening/calls/{call.pk}/run/")
+    queued = DBTaskResult.objects.get()
+    assert queued.status == "READY"
+    assert queued.args_kwargs["kwargs"] == {"call_id": call.pk, "user_id": office.pk}
