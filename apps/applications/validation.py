@@ -11,6 +11,9 @@ from django.utils.translation import gettext as _
 
 from apps.core.money import CENT
 
+from .models import Application
+
+OPTIONAL_NARRATIVE = {"innovation"}
 REQUIRED_FIELDS = (
     "project_name",
     "project_type",
@@ -21,24 +24,7 @@ REQUIRED_FIELDS = (
     "end_date",
     "amount_requested",
     "enterprise_industry",
-    "background",
-    "main_hazards",
-    "necessity",
-    "feasibility",
-    "risks",
-    "conditions_hardware",
-    "conditions_software",
-    "conditions_technical",
-    "conditions_personnel",
-    "methods",
-    "management",
-    "qualitative_targets",
-    "plan_content",
-    "technical_specs",
-    "activities",
-    "expected_outputs",
-    "quality_assurance",
-    "budget_basis",
+    *(name for name in Application.NARRATIVE_FIELDS if name not in OPTIONAL_NARRATIVE),
     "awareness_rate",
     "satisfaction_rate",
     "people_covered",
