@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "apps.calls",
     "apps.applications",
     "apps.screening",
+    "apps.deadlines",
+    "apps.review",
 ]
 
 MIDDLEWARE = [
