@@ -1,6 +1,22 @@
 """Shared API pieces: viewsets whose querysets always start from the user's scope."""
 
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django_filters import rest_framework as filters
 from rest_framework import viewsets
+
+# The largest id a 64-bit integer column holds: SQLite raises OverflowError beyond it.
+MAX_ID = 2**63 - 1
+
+
+class IdField(forms.IntegerField):
+    default_validators = [MinValueValidator(1), MaxValueValidator(MAX_ID)]
+
+
+class IdFilter(filters.NumberFilter):
+    """A filter on a row id: a whole number inside the database's range, else a 400."""
+
+    field_class = IdField
 
 
 class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):

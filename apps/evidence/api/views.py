@@ -13,7 +13,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from apps.core.api import ScopedReadOnlyViewSet
+from apps.core.api import IdFilter, ScopedReadOnlyViewSet
 from apps.evidence import selectors, services
 from apps.evidence.models import EvidenceFile
 from apps.evidence.purposes import FILE_TYPES, PURPOSE_CHOICES
@@ -44,8 +44,8 @@ class EvidenceFileFilter(filters.FilterSet):
     # Plain numbers, not model choices: a choice filter would validate the id against every
     # project and so tell whether an out-of-scope project exists.
     purpose = filters.ChoiceFilter(choices=PURPOSE_CHOICES)
-    project = filters.NumberFilter(field_name="project_id")
-    organisation = filters.NumberFilter(field_name="organisation_id")
+    project = IdFilter(field_name="project_id")
+    organisation = IdFilter(field_name="organisation_id")
 
     class Meta:
         model = EvidenceFile
