@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "apps.screening",
     "apps.deadlines",
     "apps.review",
+    "apps.determination",
 ]
 
 MIDDLEWARE = [

@@ -163,7 +163,12 @@ class Application(RegionScopedModel):
             # Offices see applications once submitted; drafts are the applicant's own.
             return region_q("call__jurisdiction", scope) & ~Q(status=ApplicationStatus.DRAFT)
         if scope.participant and scope.organisation_id:
-            return Q(applicant_id=scope.organisation_id)
+            own = Q(applicant_id=scope.organisation_id)
+            if scope.cleared:
+                from apps.review.models import assigned_application_ids
+
+                own |= Q(pk__in=assigned_application_ids(scope))
+            return own
         return None
 
     def audit_jurisdiction_path(self) -> str:

@@ -1,0 +1,322 @@
+"""Writes of the expert review: open a round, assign, score, close, adjust the proposal."""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.roles import Role
+from apps.applications.models import Application, ApplicationStatus
+
+from .assignment import existing_assignments, plan_assignments
+from .models import (
+    AssignmentStatus,
+    ExpertAssignment,
+    ExpertProfile,
+    OrganisationEvent,
+    ReviewResult,
+    ReviewRound,
+    RoundStatus,
+)
+from .results import (
+    combined_scores,
+    deductions_for,
+    propose_within_budget,
+    rank_key,
+    sheet_totals,
+    zero_vetoes,
+)
+from .rubric import RubricError, load_rubric
+from .sheets import sheet_validate
+
+
+def _check_office(user, jurisdiction) -> None:
+    if user.is_superuser:
+        return
+    if user.role != Role.OFFICE or user.organisation.jurisdiction_id != jurisdiction.pk:
+        raise PermissionDenied(_("Only the office of this jurisdiction manages its review."))
+
+
+def _check_open(review_round: ReviewRound) -> None:
+    if review_round.status != RoundStatus.SCORING:
+        raise ValidationError(_("Scoring of this call is closed."))
+
+
+@transaction.atomic
+def review_round_open(
+    *, user, call, experts_per_application: int = 3, deviation_margin: Decimal = Decimal("15")
+) -> ReviewRound:
+    _check_office(user, call.jurisdiction)
+    rubric_code = call.rubric_code
+    if not rubric_code:
+        raise ValidationError(_("The call names no rubric; set the rubric in force first."))
+    try:
+        load_rubric(rubric_code)
+    except RubricError as error:
+        raise ValidationError(str(error)) from None
+    review_round = ReviewRound(
+        call=call,
+        rubric_code=rubric_code,
+        experts_per_application=experts_per_application,
+        deviation_margin=deviation_margin,
+    )
+    review_round.full_clean()
+    review_round.save()
+    return review_round
+
+
+def _expert_pool(review_round):
+    return list(
+        ExpertProfile.objects.filter(
+            pool=review_round.call.jurisdiction.root, is_active=True, user__is_active=True
+        )
+        .select_related("user")
+        .prefetch_related("relations")
+    )
+
+
+@transaction.atomic
+def experts_assign(*, user, review_round: ReviewRound) -> list[ExpertAssignment]:
+    """Gives every application that passed the preliminary review its experts."""
+    _check_office(user, review_round.call.jurisdiction)
+    _check_open(review_round)
+    applications = Application.unscoped.filter(
+        call=review_round.call, status=ApplicationStatus.SCREENING_PASSED
+    ).order_by("number")
+    plan = plan_assignments(
+        applications=applications,
+        profiles=_expert_pool(review_round),
+        per_application=review_round.experts_per_application,
+        existing=existing_assignments(review_round),
+    )
+    return [
+        ExpertAssignment.objects.create(
+            round=review_round, application=application, expert=profile.user
+        )
+        for application, profile in plan
+    ]
+
+
+@transaction.atomic
+def assignment_declare_conflict(*, expert, assignment: ExpertAssignment, reason: str):
+    """The expert withdraws and loses access at once; the office assigns a replacement."""
+    if assignment.expert_id != expert.pk:
+        raise PermissionDenied(_("This is not your assignment."))
+    if assignment.status != AssignmentStatus.ASSIGNED:
+        raise ValidationError(_("A submitted sheet cannot be withdrawn."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say what the conflict of interest is.")})
+    assignment.status = AssignmentStatus.CONFLICT
+    assignment.conflict_reason = reason.strip()
+    assignment.save()
+    assignment.scores.all().delete()
+    return assignment
+
+
+@transaction.atomic
+def score_sheet_save(
+    *,
+    expert,
+    assignment: ExpertAssignment,
+    scores: dict,
+    bonus: dict,
+    vetoes: dict,
+    comment: str = "",
+    submit: bool = False,
+) -> ExpertAssignment:
+    """Partial saves are allowed; submitting checks the whole sheet and locks it."""
+    if assignment.expert_id != expert.pk:
+        raise PermissionDenied(_("This is not your assignment."))
+    _check_open(assignment.round)
+    if assignment.status != AssignmentStatus.ASSIGNED:
+        raise ValidationError(_("This sheet is submitted and locked."))
+    rubric = load_rubric(assignment.round.rubric_code)
+    rows = sheet_validate(
+        rubric=rubric,
+        assignment=assignment,
+        scores=scores,
+        bonus=bonus,
+        vetoes=vetoes,
+        complete=submit,
+    )
+    assignment.scores.all().delete()
+    for row in rows:
+        row.assignment = assignment
+        row.save()
+    assignment.bonus = {k: str(v) for k, v in bonus.items() if v not in (None, "")}
+    assignment.vetoes = {k: v for k, v in vetoes.items() if v}
+    assignment.comment = comment
+    if submit:
+        assignment.status = AssignmentStatus.SUBMITTED
+        assignment.submitted_at = timezone.now()
+    assignment.save()
+    return assignment
+
+
+def _screening_vetoes(rubric, application) -> list[dict]:
+    review = getattr(application, "preliminary_review", None)
+    if review is None:
+        return []
+    failed = {v.indicator for v in review.verdicts.all() if v.final_pass is False}
+    sources = {"screening_p1": "P1", "screening_p4": "P4"}
+    return [
+        {"code": v.code, "reason": v.label}
+        for v in rubric.vetoes
+        if sources.get(v.source) in failed
+    ]
+
+
+def _expert_vetoes(assignments) -> list[dict]:
+    flagged = defaultdict(list)
+    for assignment in assignments:
+        for code, reason in assignment.vetoes.items():
+            flagged[code].append(f"{assignment.expert}: {reason}")
+    return [
+        {"code": code, "reason": "；".join(reasons)} for code, reasons in sorted(flagged.items())
+    ]
+
+
+def _years_before(day, years: int):
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _events_within(application, years: int):
+    cutoff_day = _years_before(timezone.localtime(application.call.closes_at).date(), years)
+    return list(
+        OrganisationEvent.unscoped.filter(
+            organisation_id=application.applicant_id, occurred_on__gte=cutoff_day
+        )
+    )
+
+
+def _result_for(rubric, review_round, application, assignments) -> ReviewResult:
+    sheets = [sheet_totals(a, rubric.bonus_max) for a in assignments]
+    combined = combined_scores(rubric, sheets)
+    years = max((d.within_years for d in rubric.deductions), default=3)
+    deductions = deductions_for(rubric, _events_within(application, years))
+    deduction = sum((Decimal(d["points"]) for d in deductions), Decimal("0"))
+    vetoes = (
+        _expert_vetoes(assignments)
+        + zero_vetoes(rubric, combined)
+        + _screening_vetoes(rubric, application)
+    )
+    return ReviewResult(
+        round=review_round,
+        application=application,
+        expert_count=len(sheets),
+        base_score=combined["base"],
+        bonus=combined["bonus"],
+        deduction=deduction,
+        final_score=combined["base"] + combined["bonus"] - deduction,
+        first_level={k: str(v) for k, v in combined["first_level"].items()},
+        deductions_detail=deductions,
+        vetoes=vetoes,
+        amount=application.amount_requested,
+    )
+
+
+@transaction.atomic
+def review_round_close(*, user, review_round: ReviewRound) -> list[ReviewResult]:
+    """Closes scoring, combines the sheets, ranks and proposes the funded list."""
+    _check_office(user, review_round.call.jurisdiction)
+    _check_open(review_round)
+    rubric = load_rubric(review_round.rubric_code)
+    pending = ExpertAssignment.unscoped.filter(
+        round=review_round, status=AssignmentStatus.ASSIGNED
+    ).count()
+    if pending:
+        raise ValidationError(_("%(n)d score sheets are not submitted yet.") % {"n": pending})
+    by_application = defaultdict(list)
+    submitted = (
+        ExpertAssignment.unscoped.filter(round=review_round, status=AssignmentStatus.SUBMITTED)
+        .select_related("application__call", "expert")
+        .prefetch_related("scores")
+    )
+    for assignment in submitted:
+        by_application[assignment.application].append(assignment)
+    results = [
+        _result_for(rubric, review_round, application, assignments)
+        for application, assignments in by_application.items()
+    ]
+    ranked = sorted([r for r in results if not r.vetoed], key=rank_key)
+    for position, result in enumerate(ranked, start=1):
+        result.rank = position
+    propose_within_budget(ranked, review_round.call.budget_total)
+    for result in results:
+        result.save()
+    review_round.status = RoundStatus.CLOSED
+    review_round.closed_at = timezone.now()
+    review_round.save()
+    return ranked
+
+
+@transaction.atomic
+def review_result_adjust(*, user, result: ReviewResult, proposed: bool, reason: str):
+    """The office changes the proposal against the ranking, with a recorded reason."""
+    _check_office(user, result.round.call.jurisdiction)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for changing the proposal.")})
+    if proposed and result.vetoed:
+        raise ValidationError(_("A vetoed application cannot be proposed (SZ 7.3)."))
+    result.proposed = proposed
+    result.adjusted_reason = reason.strip()
+    result.save()
+    total = sum(
+        (r.amount for r in ReviewResult.unscoped.filter(round=result.round, proposed=True)),
+        Decimal("0"),
+    )
+    if total > result.round.call.budget_total:
+        raise ValidationError(
+            _(
+                "The proposed projects would need %(total)s yuan, "
+                "more than the budget of %(budget)s yuan."
+            )
+            % {"total": total, "budget": result.round.call.budget_total}
+        )
+    return result
+
+
+@transaction.atomic
+def organisation_event_record(
+    *,
+    user,
+    organisation,
+    kind: str,
+    occurred_on,
+    description: str,
+    project=None,
+    evidence=None,
+    entry_reason: str = "",
+):
+    """Records a fact SZ 7.2 deducts for. Entered by hand (history from before the platform),
+    it needs evidence and a reason (product)."""
+    from apps.accounts.models import Organisation
+
+    if not user.is_superuser and (
+        user.role != Role.OFFICE
+        or not Organisation.objects.for_user(user).filter(pk=organisation.pk).exists()
+    ):
+        raise PermissionDenied(_("Only an office of the organisation's region records its events."))
+    if project is None and (evidence is None or not entry_reason.strip()):
+        raise ValidationError(
+            _("An event not recorded by the platform itself needs evidence and a reason.")
+        )
+    event = OrganisationEvent(
+        organisation=organisation,
+        kind=kind,
+        occurred_on=occurred_on,
+        description=description,
+        project=project,
+        evidence=evidence,
+        recorded_by=user,
+        entry_reason=entry_reason.strip(),
+    )
+    event.full_clean()
+    event.save()
+    return event
