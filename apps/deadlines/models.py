@@ -1,0 +1,320 @@
+"""Deadlines of the measures (HB §11, §13, §23; SZ 6.5), the holiday schedules they are counted
+with, the findings a missed deadline raises and the in-app reminders."""
+
+import datetime
+
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.roles import Role
+from apps.core.scoping import RegionScopedModel, Scope, region_q
+
+
+def _parse_dates(values, *, year: int, field_errors: list) -> list[datetime.date]:
+    if not isinstance(values, list):
+        field_errors.append(gettext("Give a list of dates."))
+        return []
+    dates = set()
+    for value in values:
+        try:
+            day = datetime.date.fromisoformat(str(value).strip())
+        except ValueError:
+            field_errors.append(
+                gettext("“%(value)s” is not a date; write dates as YYYY-MM-DD.") % {"value": value}
+            )
+            continue
+        if day.year != year:
+            field_errors.append(
+                gettext("%(date)s is not in %(year)s.") % {"date": day.isoformat(), "year": year}
+            )
+            continue
+        dates.add(day)
+    return sorted(dates)
+
+
+class HolidaySchedule(models.Model):
+    """节假日安排 — one year's public holidays and adjusted working weekends (调休), as the State
+    Council announced them. Entered by a province administrator; it replaces the calendar
+    library's data for its whole year, and is what the deadline engine then counts with."""
+
+    year = models.PositiveSmallIntegerField(
+        _("year"), unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    holidays = models.JSONField(
+        _("holidays"),
+        default=list,
+        help_text=_(
+            "The days off of the year's holiday periods (their weekend days may be listed too), "
+            "as YYYY-MM-DD."
+        ),
+    )
+    working_weekends = models.JSONField(
+        _("adjusted working days"),
+        default=list,
+        blank=True,
+        help_text=_("Saturdays and Sundays that are working days (调休上班)."),
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=200,
+        help_text=_("The State Council General Office notice, e.g. 国办发明电〔2026〕7号."),
+    )
+    entered_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("holiday schedule")
+        verbose_name_plural = _("holiday schedules")
+
+    def __str__(self) -> str:
+        return f"{self.year} · {self.source}"
+
+    def clean(self):
+        super().clean()
+        if self.year is None:
+            return
+        errors: dict[str, list[str]] = {"holidays": [], "working_weekends": []}
+        holidays = _parse_dates(self.holidays, year=self.year, field_errors=errors["holidays"])
+        working = _parse_dates(
+            self.working_weekends, year=self.year, field_errors=errors["working_weekends"]
+        )
+        if not holidays and not errors["holidays"]:
+            errors["holidays"].append(gettext("Enter the holidays of the year."))
+        for day in working:
+            if day.weekday() < 5:
+                errors["working_weekends"].append(
+                    gettext(
+                        "%(date)s is a %(weekday)s: only a Saturday or Sunday can be an "
+                        "adjusted working day."
+                    )
+                    % {"date": day.isoformat(), "weekday": WEEKDAYS[day.weekday()]}
+                )
+        both = sorted(set(holidays) & set(working))
+        if both:
+            errors["working_weekends"].append(
+                gettext("%(dates)s cannot be both a holiday and a working day.")
+                % {"dates": "、".join(d.isoformat() for d in both)}
+            )
+        errors = {field: messages for field, messages in errors.items() if messages}
+        if errors:
+            raise ValidationError(errors)
+        self.holidays = [d.isoformat() for d in holidays]
+        self.working_weekends = [d.isoformat() for d in working]
+
+    def holiday_dates(self) -> list[datetime.date]:
+        return [datetime.date.fromisoformat(v) for v in self.holidays]
+
+    def working_weekend_dates(self) -> list[datetime.date]:
+        return [datetime.date.fromisoformat(v) for v in self.working_weekends]
+
+
+class DeadlineStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    MET = "met", _("Met")
+    OVERDUE = "overdue", _("Overdue")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Deadline(RegionScopedModel):
+    """期限 — one duty with a due date, started by an event on a subject (a project, a
+    contract, an acceptance…), owned by a role (and, where known, an organisation).
+
+    Status: open → met (on time, or late with `late=True`), open → overdue (the due date passed
+    unmet; a finding is raised) → met (late), open/overdue → cancelled (with a reason).
+    """
+
+    rule = models.ForeignKey(
+        "jurisdictions.DeadlineRule",
+        verbose_name=_("rule"),
+        on_delete=models.PROTECT,
+        related_name="deadlines",
+    )
+    jurisdiction = models.ForeignKey(
+        "jurisdictions.Jurisdiction",
+        verbose_name=_("jurisdiction"),
+        on_delete=models.PROTECT,
+        related_name="deadlines",
+    )
+    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    subject_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("subject_type", "subject_id")
+    subject_label = models.CharField(_("subject"), max_length=300)
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deadlines",
+    )
+    starts_on = models.DateField(_("start event on"))
+    due_on = models.DateField(_("due on"))
+    owner_role = models.CharField(_("owner role"), max_length=20, choices=Role.choices)
+    owner_organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("owner organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deadlines",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=DeadlineStatus.choices, default=DeadlineStatus.OPEN
+    )
+    late = models.BooleanField(_("met late"), default=False)
+    met_at = models.DateTimeField(_("met at"), null=True, blank=True)
+    missed_at = models.DateTimeField(_("found missed at"), null=True, blank=True)
+    cancelled_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
+        indexes = [
+            models.Index(fields=["status", "due_on"]),
+            models.Index(fields=["subject_type", "subject_id"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "subject_type", "subject_id"],
+                condition=Q(status="open"),
+                name="one_open_deadline_per_rule_and_subject",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="met") | Q(met_at__isnull=False),
+                name="met_deadline_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(late=False) | Q(status="met"), name="only_met_deadline_is_late"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | ~Q(cancelled_reason=""),
+                name="cancelled_deadline_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule.label} · {self.subject_label} · {self.due_on.isoformat()}"
+
+    @classmethod
+    def scope_filter(cls, scope: Scope) -> Q | None:
+        from apps.projects.models import participating_project_ids
+
+        if scope.region_path:
+            return region_q("jurisdiction", scope)
+        if not scope.participant:
+            return None
+        # An organisation always sees the duties it owns; the deadlines of the projects it takes
+        # part in only once it is cleared to see project data (HB §25).
+        condition = Q(owner_organisation_id=scope.organisation_id) if scope.organisation_id else Q()
+        if scope.cleared:
+            condition |= Q(project_id__in=participating_project_ids(scope))
+        return condition or None
+
+    def audit_jurisdiction_path(self) -> str:
+        return self.jurisdiction.path
+
+    def audit_project_id(self) -> int | None:
+        return self.project_id
+
+    @property
+    def is_outstanding(self) -> bool:
+        return self.status in (DeadlineStatus.OPEN, DeadlineStatus.OVERDUE)
+
+
+class FindingSeverity(models.TextChoices):
+    MINOR = "minor", _("Minor")
+    MAJOR = "major", _("Major")
+    CRITICAL = "critical", _("Critical")
+
+
+class DeadlineFinding(RegionScopedModel):
+    """期限问题 — a deadline that was missed (SPEC §5). One per deadline."""
+
+    deadline = models.OneToOneField(
+        Deadline, on_delete=models.PROTECT, related_name="finding", verbose_name=_("deadline")
+    )
+    severity = models.CharField(_("severity"), max_length=10, choices=FindingSeverity.choices)
+    rule_citation = models.CharField(_("rule"), max_length=100)
+    message = models.TextField(_("finding"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("deadline finding")
+        verbose_name_plural = _("deadline findings")
+
+    def __str__(self) -> str:
+        return f"{self.rule_citation}: {self.message}"[:300]
+
+    @classmethod
+    def scope_filter(cls, scope: Scope) -> Q | None:
+        condition = Deadline.scope_filter(scope)
+        if condition is None:
+            return None
+        return Q(deadline__in=Deadline.unscoped.filter(condition).values("pk"))
+
+    def audit_jurisdiction_path(self) -> str:
+        return self.deadline.jurisdiction.path
+
+    def audit_project_id(self) -> int | None:
+        return self.deadline.project_id
+
+
+class NotificationKind(models.TextChoices):
+    BEFORE = "before", _("Deadline approaching")
+    DUE = "due", _("Deadline due today")
+    OVERDUE = "overdue", _("Deadline missed")
+    OTHER = "other", _("Notice")
+
+
+class Notification(models.Model):
+    """站内通知 — an in-app message to one user, e.g. a deadline reminder."""
+
+    recipient = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="notifications"
+    )
+    deadline = models.ForeignKey(
+        Deadline, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=NotificationKind.choices, default=NotificationKind.OTHER
+    )
+    message = models.CharField(_("message"), max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            # A retried reminder task does not remind twice.
+            models.UniqueConstraint(
+                fields=["recipient", "deadline", "kind"],
+                condition=Q(deadline__isnull=False),
+                name="one_reminder_per_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} · {self.message}"[:300]
+
+    def audit_jurisdiction_path(self) -> str:
+        return self.deadline.jurisdiction.path if self.deadline_id else ""
+
+    def audit_project_id(self) -> int | None:
+        return self.deadline.project_id if self.deadline_id else None

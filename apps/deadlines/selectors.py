@@ -1,0 +1,139 @@
+"""Reads of the deadline engine: whose deadlines, which holiday schedules are known, whose
+notifications."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from apps.accounts.roles import GOVERNMENT_ROLES, Role
+from apps.jurisdictions.models import JurisdictionLevel
+
+from .calendar import library_covers, library_years
+from .models import Deadline, DeadlineStatus, HolidaySchedule, Notification
+
+UPCOMING_DAYS = 14
+HOME_CARD_ROWS = 5
+OUTSTANDING = (DeadlineStatus.OPEN, DeadlineStatus.OVERDUE)
+
+
+def deadline_list(*, user) -> QuerySet[Deadline]:
+    """Every deadline the user may see (region or participation), with what a row shows."""
+    return Deadline.objects.for_user(user).select_related(
+        "rule", "jurisdiction", "project", "owner_organisation", "finding"
+    )
+
+
+def deadline_get(*, user, pk: int) -> Deadline:
+    """Raises Deadline.DoesNotExist outside the user's scope (a 404, not a 403)."""
+    return deadline_list(user=user).get(pk=pk)
+
+
+def _responsibility_q(user) -> Q | None:
+    """The duties that are the user's to do: a government user those of its role in its region
+    (the province office sees its cities' office duties too: it supervises them); an external
+    user those of its organisation. None: everything in scope (superuser)."""
+    if user.is_superuser:
+        return None
+    if user.role in GOVERNMENT_ROLES:
+        return Q(owner_role=user.role)
+    if user.organisation_id:
+        return Q(owner_organisation_id=user.organisation_id)
+    return Q(pk__in=[])
+
+
+@dataclass(frozen=True)
+class MyDeadlines:
+    overdue: list[Deadline]
+    upcoming: list[Deadline]
+
+    @property
+    def total(self) -> int:
+        return len(self.overdue) + len(self.upcoming)
+
+    def top(self, n: int = HOME_CARD_ROWS) -> list[Deadline]:
+        return (self.overdue + self.upcoming)[:n]
+
+
+def deadlines_for_user(*, user, today: datetime.date | None = None) -> MyDeadlines:
+    """The user's overdue deadlines (due date passed, not met — whether or not the daily sweep
+    has marked them yet) and those due within the next 14 days, in the user's scope."""
+    today = today or timezone.localdate()
+    qs = deadline_list(user=user).filter(status__in=OUTSTANDING)
+    responsibility = _responsibility_q(user)
+    if responsibility is not None:
+        qs = qs.filter(responsibility)
+    rows = list(qs.filter(due_on__lte=today + datetime.timedelta(days=UPCOMING_DAYS)))
+    return MyDeadlines(
+        overdue=[d for d in rows if d.due_on < today],
+        upcoming=[d for d in rows if d.due_on >= today],
+    )
+
+
+def may_edit_holiday_schedules(user) -> bool:
+    """Holiday schedules are national and decide every deadline: province-level user
+    administrators (and superusers) enter them."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return (
+        user.role == Role.USER_ADMIN
+        and user.organisation_id is not None
+        and user.organisation.jurisdiction.level == JurisdictionLevel.PROVINCE
+    )
+
+
+@dataclass(frozen=True)
+class CalendarYear:
+    year: int
+    source: str  # "entered", "library" or "" (not covered)
+    schedule: HolidaySchedule | None
+
+
+def holiday_schedule_list(*, today: datetime.date | None = None) -> list[CalendarYear]:
+    """Last, this and next year, and every year with an entered schedule, newest first, each
+    with where its working days come from."""
+    today = today or timezone.localdate()
+    entered = {schedule.year: schedule for schedule in HolidaySchedule.objects.all()}
+    years = set(entered) | {today.year - 1, today.year, today.year + 1}
+    return [
+        CalendarYear(
+            year=year,
+            source="entered" if year in entered else "library" if library_covers(year) else "",
+            schedule=entered.get(year),
+        )
+        for year in sorted(years, reverse=True)
+    ]
+
+
+def holiday_schedule_get(*, year: int) -> HolidaySchedule | None:
+    return HolidaySchedule.objects.filter(year=year).first()
+
+
+def calendar_library_years() -> tuple[int, int]:
+    return library_years()
+
+
+def notification_list(*, user) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user).select_related("deadline__rule")
+
+
+def notification_get(*, user, pk: int) -> Notification:
+    """Raises Notification.DoesNotExist for another user's notification."""
+    return notification_list(user=user).get(pk=pk)
+
+
+def unread_notification_count(*, user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def deadline_home_card(*, user) -> dict:
+    """What the home page's deadline card shows."""
+    today = timezone.localdate()
+    return {
+        "deadlines": deadlines_for_user(user=user, today=today),
+        "today": today,
+        "unread_notifications": unread_notification_count(user=user),
+    }

@@ -1,0 +1,14 @@
+import pytest
+
+from apps.deadlines.calendar import clear_calendar_cache
+from tests.browser.conftest import browser, page
+
+__all__ = ["browser", "page"]  # Playwright fixtures for the browser test of this folder
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar():
+    # Entered schedules are cached per process; each test starts from its own database.
+    clear_calendar_cache()
+    yield
+    clear_calendar_cache()
