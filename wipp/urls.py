@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("apps.calls.api.urls")),
     path("", include("apps.applications.api.urls")),
     path("", include("apps.screening.api.urls")),
+    path("", include("apps.deadlines.api.urls")),
 ]
 
 urlpatterns = [
@@ -26,6 +27,7 @@ urlpatterns = [
     path("calls/", include("apps.calls.urls")),
     path("applications/", include("apps.applications.urls")),
     path("screening/", include("apps.screening.urls")),
+    path("deadlines/", include("apps.deadlines.urls")),
     path("public/", include("apps.calls.urls_public")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.audit.selectors import may_browse_audit_log
+from apps.deadlines.selectors import may_edit_holiday_schedules
 
 from .roles import Role
 
@@ -16,10 +17,13 @@ def navigation(request):
         (_("Applications"), reverse("applications:list"), "file-earmark-text"),
         (_("Projects"), reverse("projects:list"), "folder2-open"),
         (_("Evidence"), reverse("evidence:list"), "files"),
+        (_("Deadlines"), reverse("deadlines:mine"), "alarm"),
         (_("Organisations"), reverse("manage:organisation_list"), "building"),
     ]
     if user.is_superuser or user.role == Role.USER_ADMIN:
         items.append((_("Accounts"), reverse("manage:user_list"), "people"))
+    if may_edit_holiday_schedules(user):
+        items.append((_("Holiday schedules"), reverse("deadlines:holidays"), "calendar3"))
     if may_browse_audit_log(user):
         items.append((_("Audit log"), reverse("audit:list"), "shield-check"))
     items.append((_("API"), reverse("api-docs"), "plug"))

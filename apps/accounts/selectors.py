@@ -123,6 +123,7 @@ def home_summary(*, user) -> dict:
     from django.db.models import Count
 
     from apps.audit.selectors import audit_entry_list, may_browse_audit_log
+    from apps.deadlines.selectors import deadline_home_card
     from apps.projects.models import Project, ProjectStage
 
     scope = user_scope(user)
@@ -137,6 +138,7 @@ def home_summary(*, user) -> dict:
         "project_total": sum(row["n"] for row in by_stage),
         "missing_documents": missing_documents_for(user),
         "documents_to_review": list(compliance_documents_awaiting_review(user=user)[:20]),
+        **deadline_home_card(user=user),
     }
     if may_browse_audit_log(user):
         summary["recent_audit"] = list(audit_entry_list(user=user)[:8])
