@@ -282,4 +282,7 @@ def demo_seed() -> dict[str, User]:
         from apps.core.demo_applications import demo_call_with_applications
 
         demo_call_with_applications(users["sjz_office"])
+        from apps.deadlines.demo import demo_deadlines
+
+        demo_deadlines(office=organisations["sjz_office"])
     return users
