@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("apps.applications.api.urls")),
     path("", include("apps.screening.api.urls")),
     path("", include("apps.deadlines.api.urls")),
+    path("", include("apps.review.api.urls")),
 ]
 
 urlpatterns = [
@@ -28,6 +29,7 @@ urlpatterns = [
     path("applications/", include("apps.applications.urls")),
     path("screening/", include("apps.screening.urls")),
     path("deadlines/", include("apps.deadlines.urls")),
+    path("review/", include("apps.review.urls")),
     path("public/", include("apps.calls.urls_public")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -20,6 +20,10 @@ def navigation(request):
         (_("Deadlines"), reverse("deadlines:mine"), "alarm"),
         (_("Organisations"), reverse("manage:organisation_list"), "building"),
     ]
+    if user.role == Role.EXPERT:
+        items.append((_("My reviews"), reverse("review:my"), "clipboard-check"))
+    if user.is_superuser or user.role == Role.OFFICE:
+        items.append((_("Expert review"), reverse("review:rounds"), "clipboard-data"))
     if user.is_superuser or user.role == Role.USER_ADMIN:
         items.append((_("Accounts"), reverse("manage:user_list"), "people"))
     if may_edit_holiday_schedules(user):

@@ -285,4 +285,7 @@ def demo_seed() -> dict[str, User]:
         from apps.deadlines.demo import demo_deadlines
 
         demo_deadlines(office=organisations["sjz_office"])
+        from apps.review.demo import demo_review
+
+        demo_review()
     return users

@@ -32,11 +32,11 @@ def _relevant(rubric: Rubric, *texts: str) -> bool:
 
 
 def _leader(application):
-    return next((m for m in application.team_members.all() if m.is_leader), None)
+    return next((m for m in application.teammember_set.all() if m.is_leader), None)
 
 
 def _team(application):
-    return [m for m in application.team_members.all() if not m.is_leader]
+    return [m for m in application.teammember_set.all() if not m.is_leader]
 
 
 def _field_text(member, attribute: str) -> tuple[str, ...]:
@@ -95,7 +95,7 @@ def _window_start(application, years: int) -> datetime.date:
 def _past_projects(row: SheetRow, application) -> tuple[Decimal, list[str]]:
     since = _window_start(application, row.window_years) if row.window_years else None
     counted, lines = 0, []
-    for project in application.past_projects.all():
+    for project in application.pastproject_set.all():
         if since and project.completed_on < since:
             lines.append(
                 _("%(name)s (%(date)s) — before %(since)s, not counted")
@@ -167,8 +167,8 @@ def computed_score(rubric: Rubric, row: SheetRow, application) -> ComputedScore 
 
 
 def computed_scores(rubric: Rubric, application) -> dict[str, ComputedScore]:
-    """Every computable row of the rubric for one application (prefetch team_members and
-    past_projects to keep this to a few queries)."""
+    """Every computable row of the rubric for one application (prefetch teammember_set and
+    pastproject_set to keep this to a few queries)."""
     result = {}
     for row in rubric.rows:
         computed = computed_score(rubric, row, application)

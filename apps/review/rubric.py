@@ -88,6 +88,10 @@ class SheetRow:
         return min(self.levels, key=lambda level: level.high) if self.levels else None
 
     @property
+    def has_range(self) -> bool:
+        return any(level.is_range for level in self.levels)
+
+    @property
     def is_computed(self) -> bool:
         return self.kind == "counted" or bool(self.computed)
 

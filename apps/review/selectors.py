@@ -1,10 +1,22 @@
+"""Reads of the expert review, each starting from the user's scope."""
+
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
-from .models import AssignmentStatus, ExpertAssignment, ItemScore, ReviewResult, ReviewRound
+from .computed import ComputedScore, computed_scores
+from .models import (
+    AssignmentStatus,
+    ExpertAssignment,
+    ExpertProfile,
+    ItemScore,
+    OrganisationEvent,
+    ReviewResult,
+    ReviewRound,
+)
 from .results import deviation_flags, expert_statistics, sheet_totals
-from .rubric import load_rubric
+from .rubric import SheetRow, load_rubric
 
 
 def my_assignments(*, user):
@@ -17,10 +29,12 @@ def my_assignments(*, user):
 
 
 def assignment_get(*, user, pk: int) -> ExpertAssignment:
+    """One sheet with what it renders from: the application's team and past projects feed
+    the computed items."""
     return (
         ExpertAssignment.objects.for_user(user)
-        .select_related("application__call", "application__applicant", "round")
-        .prefetch_related("scores")
+        .select_related("application__call", "application__applicant", "round__call", "expert")
+        .prefetch_related("scores", "application__teammember_set", "application__pastproject_set")
         .get(pk=pk)
     )
 
@@ -47,6 +61,10 @@ def round_results(*, user, review_round):
     )
 
 
+def round_results_all(*, user):
+    return ReviewResult.objects.for_user(user).select_related("round__call")
+
+
 def round_consistency(*, review_round):
     """Deviation flags and per-expert statistics; the office sees them once scoring closed
     (experts never see each other's scores)."""
@@ -66,3 +84,62 @@ def round_consistency(*, review_round):
         "flags": [(numbers[a], experts[e], d) for a, e, d in flags],
         "statistics": [(experts[s.expert_id], s) for s in expert_statistics(by_application, flags)],
     }
+
+
+def review_calls(*, user):
+    """Calls of the user's region with their review round, newest first."""
+    from apps.calls.selectors import call_list
+
+    return call_list(user=user).select_related("review_round").order_by("-year", "pk")
+
+
+def expert_pool(*, user):
+    return (
+        ExpertProfile.objects.filter(pool__in=_pool_roots(user))
+        .select_related("user__organisation", "pool")
+        .prefetch_related("relations__organisation")
+        .order_by("user__username")
+    )
+
+
+def _pool_roots(user):
+    from apps.jurisdictions.models import Jurisdiction
+
+    if user.is_superuser:
+        return Jurisdiction.objects.filter(parent__isnull=True)
+    return [user.organisation.jurisdiction.root]
+
+
+@dataclass(frozen=True)
+class SheetLine:
+    row: SheetRow
+    saved: ItemScore | None
+    computed: ComputedScore | None
+
+
+def sheet_lines(*, rubric, assignment) -> list[tuple]:
+    """(first level, [(indicator, [SheetLine…])…]) in rubric order, for the sheet form and
+    its exports."""
+    saved = {score.item_code: score for score in assignment.scores.all()}
+    computed = computed_scores(rubric, assignment.application)
+    return [
+        (
+            first_level,
+            [
+                (
+                    indicator,
+                    [SheetLine(r, saved.get(r.code), computed.get(r.code)) for r in indicator.rows],
+                )
+                for indicator in first_level.indicators
+            ],
+        )
+        for first_level in rubric.first_levels
+    ]
+
+
+def organisation_events(*, user):
+    return (
+        OrganisationEvent.objects.for_user(user)
+        .select_related("organisation", "recorded_by", "project")
+        .order_by("-occurred_on", "-pk")
+    )

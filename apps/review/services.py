@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.roles import Role
 from apps.applications.models import Application, ApplicationStatus
+from apps.calls.models import CallStatus
 
 from .assignment import existing_assignments, plan_assignments
 from .models import (
@@ -50,6 +51,10 @@ def review_round_open(
     *, user, call, experts_per_application: int = 3, deviation_margin: Decimal = Decimal("15")
 ) -> ReviewRound:
     _check_office(user, call.jurisdiction)
+    if call.status != CallStatus.CLOSED and timezone.now() <= call.closes_at:
+        raise ValidationError(
+            _("Applications are still being submitted; close the call before the expert review.")
+        )
     rubric_code = call.rubric_code
     if not rubric_code:
         raise ValidationError(_("The call names no rubric; set the rubric in force first."))
@@ -291,21 +296,26 @@ def organisation_event_record(
     occurred_on,
     description: str,
     project=None,
-    evidence=None,
+    evidence_upload=None,
     entry_reason: str = "",
 ):
     """Records a fact SZ 7.2 deducts for. Entered by hand (history from before the platform),
-    it needs evidence and a reason (product)."""
+    it needs a supporting document and a reason (product); the document goes to the evidence
+    store in the same transaction, so a refused event leaves no file behind."""
     from apps.accounts.models import Organisation
+    from apps.evidence.services import evidence_upload as store_upload
 
     if not user.is_superuser and (
         user.role != Role.OFFICE
         or not Organisation.objects.for_user(user).filter(pk=organisation.pk).exists()
     ):
         raise PermissionDenied(_("Only an office of the organisation's region records its events."))
-    if project is None and (evidence is None or not entry_reason.strip()):
+    if project is None and (evidence_upload is None or not entry_reason.strip()):
         raise ValidationError(
-            _("An event not recorded by the platform itself needs evidence and a reason.")
+            _(
+                "An event not recorded by the platform itself needs a supporting document and "
+                "a reason."
+            )
         )
     event = OrganisationEvent(
         organisation=organisation,
@@ -313,10 +323,18 @@ def organisation_event_record(
         occurred_on=occurred_on,
         description=description,
         project=project,
-        evidence=evidence,
         recorded_by=user,
         entry_reason=entry_reason.strip(),
     )
-    event.full_clean()
+    event.full_clean(exclude=["evidence"])
+    if evidence_upload is not None:
+        version = store_upload(
+            uploaded_by=user,
+            uploaded_file=evidence_upload,
+            purpose="general",
+            title=description[:100],
+            organisation=organisation,
+        )
+        event.evidence = version.evidence_file
     event.save()
     return event

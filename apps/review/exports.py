@@ -1,0 +1,200 @@
+"""Documents for signature: each expert's score sheet and the combined score table, as PDF
+(WeasyPrint, Chinese font) and Excel. Every export is written to the audit log."""
+
+import io
+
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from apps.audit.models import AuditAction
+from apps.audit.services import audit_record
+
+from . import selectors
+from .rubric import load_rubric
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _audit_export(*, obj, object_type: str, jurisdiction_path: str, message: str) -> None:
+    audit_record(
+        action=AuditAction.EXPORT,
+        object_type=object_type,
+        object_id=obj.pk,
+        object_repr=str(obj)[:200],
+        jurisdiction_path=jurisdiction_path,
+        message=message,
+    )
+
+
+def _download(content: bytes, *, content_type: str, filename: str, ext: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.{ext}"'
+    return response
+
+
+def pdf_bytes(template: str, context: dict) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string(template, context | {"generated_at": timezone.localtime()})
+    return HTML(string=html).write_pdf()
+
+
+def _workbook(title: str, headers: list[str], rows: list[list], preamble: list[str]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    for line in preamble:
+        sheet.append([line])
+    sheet.append([])
+    sheet.append(headers)
+    header_row = len(preamble) + 2
+    for cell in sheet[header_row]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for row in rows:
+        sheet.append(row)
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    sheet.append([])
+    sheet.append([_("Signature:"), "", _("Date:")])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _sheet_rows(lines) -> list[list]:
+    rows = []
+    for first_level, indicators in lines:
+        for _indicator, sheet_lines in indicators:
+            for line in sheet_lines:
+                saved = line.saved
+                level = line.row.level(saved.level_code) if saved and saved.level_code else None
+                rows.append(
+                    [
+                        first_level.name,
+                        f"{line.row.code} {line.row.label}",
+                        float(line.row.maximum),
+                        str(level.label) if level else "",
+                        float(saved.score) if saved else None,
+                        float(line.computed.score) if line.computed else None,
+                        saved.override_reason if saved else "",
+                        saved.comment if saved else "",
+                    ]
+                )
+    return rows
+
+
+def sheet_response(*, assignment, rubric, fmt: str) -> HttpResponse:
+    lines = selectors.sheet_lines(rubric=rubric, assignment=assignment)
+    application = assignment.application
+    filename = f"score-sheet-{application.number}-{assignment.expert.username}"
+    _audit_export(
+        obj=assignment,
+        object_type="review.ExpertAssignment",
+        jurisdiction_path=assignment.round.call.jurisdiction.path,
+        message=f"score sheet {fmt} export",
+    )
+    if fmt == "pdf":
+        content = pdf_bytes(
+            "review/pdf/sheet.html",
+            {
+                "assignment": assignment,
+                "rubric": rubric,
+                "lines": lines,
+                "total": sum((s.score for s in assignment.scores.all()), 0),
+            },
+        )
+        return _download(content, content_type="application/pdf", filename=filename, ext="pdf")
+    headers = [
+        _("First-level indicator"),
+        _("Indicator"),
+        _("Maximum"),
+        _("Level"),
+        _("Score"),
+        _("Computed by the platform"),
+        _("Reason for overriding"),
+        _("Comment"),
+    ]
+    preamble = [
+        rubric.title,
+        f"{_('Application')}: {application.number} {application.project_name}",
+        f"{_('Applicant')}: {application.applicant.name}",
+        f"{_('Expert')}: {assignment.expert.get_full_name() or assignment.expert.username}",
+        f"{_('Status')}: {assignment.get_status_display()}",
+    ]
+    rows = _sheet_rows(lines)
+    for code, points in assignment.bonus.items():
+        rows.append([_("Bonus"), code, None, "", float(points), None, "", ""])
+    for code, reason in assignment.vetoes.items():
+        rows.append([_("Veto"), code, None, "", None, None, "", reason])
+    content = _workbook(_("Score sheet"), headers, rows, preamble)
+    return _download(content, content_type=XLSX, filename=filename, ext="xlsx")
+
+
+def results_response(*, review_round, fmt: str) -> HttpResponse:
+    results = list(
+        review_round.results.select_related("application__applicant").order_by(
+            "rank", "application__number"
+        )
+    )
+    first_levels = list(load_rubric(review_round.rubric_code).first_levels)
+    call = review_round.call
+    _audit_export(
+        obj=review_round,
+        object_type="review.ReviewRound",
+        jurisdiction_path=call.jurisdiction.path,
+        message=f"combined score table {fmt} export",
+    )
+    filename = f"review-results-{call.year}-{call.jurisdiction.code}"
+    if fmt == "pdf":
+        content = pdf_bytes(
+            "review/pdf/results.html",
+            {"round": review_round, "call": call, "results": results, "first_levels": first_levels},
+        )
+        return _download(content, content_type="application/pdf", filename=filename, ext="pdf")
+    headers = [_("Rank"), _("Application number"), _("Applicant"), _("Project name"), _("Experts")]
+    headers += [f"{fl.code} {fl.name}" for fl in first_levels]
+    headers += [
+        _("Score of indicators 1–6"),
+        _("Bonus"),
+        _("Deductions"),
+        _("Final score"),
+        _("Vetoed by"),
+        _("Amount requested (yuan)"),
+        _("Proposed for funding"),
+        _("Reason for the office's adjustment"),
+    ]
+    rows = []
+    for result in results:
+        application = result.application
+        rows.append(
+            [
+                result.rank,
+                application.number,
+                application.applicant.name,
+                application.project_name,
+                result.expert_count,
+            ]
+            + [float(result.first_level.get(fl.code, 0)) for fl in first_levels]
+            + [
+                float(result.base_score),
+                float(result.bonus),
+                float(result.deduction),
+                float(result.final_score),
+                "、".join(v["code"] for v in result.vetoes),
+                float(result.amount),
+                _("yes") if result.proposed else _("no"),
+                result.adjusted_reason,
+            ]
+        )
+    preamble = [
+        call.title,
+        _("Combined score table"),
+        f"{_('Budget total (yuan)')}: {call.budget_total}",
+    ]
+    content = _workbook(_("Combined scores"), headers, rows, preamble)
+    return _download(content, content_type=XLSX, filename=filename, ext="xlsx")

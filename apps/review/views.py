@@ -1,0 +1,361 @@
+"""Pages of the expert review: the office's round board, the expert's sheets, events, pool."""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.accounts.models import Organisation
+from apps.accounts.roles import Role
+from apps.calls.models import AnnualCall
+from apps.calls.selectors import call_get
+
+from . import exports, selectors, services
+from .models import (
+    AssignmentStatus,
+    ExpertAssignment,
+    OrganisationEventKind,
+    ReviewResult,
+    RoundStatus,
+)
+from .rubric import load_rubric
+
+EXPORT_FORMATS = {"pdf", "xlsx"}
+
+
+def _require_role(user, role) -> None:
+    if not user.is_superuser and user.role != role:
+        raise PermissionDenied
+
+
+def _office_call(request, pk) -> AnnualCall:
+    _require_role(request.user, Role.OFFICE)
+    try:
+        return call_get(user=request.user, pk=pk)
+    except AnnualCall.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _errors_of(error: ValidationError) -> dict:
+    return error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+
+
+def _flash_errors(request, error: ValidationError) -> None:
+    for messages_ in _errors_of(error).values():
+        for message in messages_:
+            messages.error(request, message)
+
+
+@login_required
+def review_rounds(request):
+    _require_role(request.user, Role.OFFICE)
+    calls = selectors.review_calls(user=request.user)
+    return render(request, "review/rounds.html", {"calls": calls})
+
+
+@login_required
+def review_round_board(request, call_pk):
+    call = _office_call(request, call_pk)
+    review_round = selectors.round_for_call(user=request.user, call=call)
+    context = {"call": call, "round": review_round}
+    if review_round is not None:
+        closed = review_round.status == RoundStatus.CLOSED
+        context |= {
+            "assignments": selectors.round_assignments(
+                user=request.user, review_round=review_round
+            ),
+            "results": selectors.round_results(user=request.user, review_round=review_round),
+            "consistency": selectors.round_consistency(review_round=review_round)
+            if closed
+            else None,
+            "rubric": load_rubric(review_round.rubric_code),
+        }
+        export = request.GET.get("export")
+        if closed and export in EXPORT_FORMATS:
+            return exports.results_response(review_round=review_round, fmt=export)
+    return render(request, "review/round.html", context)
+
+
+@login_required
+@require_POST
+def review_round_action(request, call_pk, action):
+    call = _office_call(request, call_pk)
+    review_round = selectors.round_for_call(user=request.user, call=call)
+    try:
+        if action == "open" and review_round is None:
+            services.review_round_open(
+                user=request.user,
+                call=call,
+                experts_per_application=int(request.POST.get("experts_per_application") or 3),
+            )
+            messages.success(request, _("Expert review opened."))
+        elif action == "assign" and review_round is not None:
+            made = services.experts_assign(user=request.user, review_round=review_round)
+            messages.success(request, _("%(n)d assignments made.") % {"n": len(made)})
+        elif action == "close" and review_round is not None:
+            ranked = services.review_round_close(user=request.user, review_round=review_round)
+            messages.success(
+                request, _("Scoring closed; %(n)d applications ranked.") % {"n": len(ranked)}
+            )
+        else:
+            raise Http404
+    except ValidationError as error:
+        _flash_errors(request, error)
+    except ValueError:
+        messages.error(request, _("Give a whole number of experts."))
+    return redirect("review:round", call_pk=call.pk)
+
+
+@login_required
+@require_POST
+def review_result_adjust(request, pk):
+    _require_role(request.user, Role.OFFICE)
+    try:
+        result = selectors.round_results_all(user=request.user).get(pk=pk)
+    except ReviewResult.DoesNotExist as exc:
+        raise Http404 from exc
+    try:
+        services.review_result_adjust(
+            user=request.user,
+            result=result,
+            proposed=request.POST.get("proposed") == "yes",
+            reason=request.POST.get("reason", ""),
+        )
+        messages.success(request, _("The proposal is changed."))
+    except ValidationError as error:
+        _flash_errors(request, error)
+    return redirect("review:round", call_pk=result.round.call_id)
+
+
+@login_required
+def my_assignments(request):
+    _require_role(request.user, Role.EXPERT)
+    return render(
+        request,
+        "review/my_assignments.html",
+        {"assignments": selectors.my_assignments(user=request.user)},
+    )
+
+
+def _sheet_input(post, rubric) -> tuple[dict, dict, dict]:
+    scores = {}
+    for row in rubric.rows:
+        entry = {
+            key: post.get(f"s-{row.code}-{key}", "").strip()
+            for key in ("level", "score", "comment", "override_reason")
+        }
+        if any(entry.values()):
+            scores[row.code] = entry
+    bonus = {item.code: post.get(f"b-{item.code}", "").strip() for item in rubric.bonus_items}
+    vetoes = {
+        veto.code: post.get(f"v-{veto.code}-reason", "")
+        for veto in rubric.expert_vetoes
+        if post.get(f"v-{veto.code}") == "on"
+    }
+    return scores, bonus, vetoes
+
+
+SHEET_KEYS = ("level", "score", "comment", "override_reason")
+
+
+def _plain(value) -> str:
+    return "" if value is None else format(value.normalize(), "f")
+
+
+def _saved_values(line) -> dict:
+    saved, computed = line.saved, line.computed
+    if saved:
+        return {
+            "level": saved.level_code,
+            "score": _plain(saved.score),
+            "comment": saved.comment,
+            "override_reason": saved.override_reason,
+        }
+    return {
+        "level": computed.level_code if computed else "",
+        "score": _plain(computed.score) if computed and line.row.kind == "counted" else "",
+        "comment": "",
+        "override_reason": "",
+    }
+
+
+def _sheet_sections(lines, posted, errors) -> list:
+    """The sheet in rubric order, each row with the value to show (what was just posted, or
+    what is saved, or what the platform computed) and its errors."""
+    sections = []
+    for first_level, indicators in lines:
+        rows_by_indicator = []
+        for indicator, sheet_lines in indicators:
+            rows = []
+            for line in sheet_lines:
+                code = line.row.code
+                value = (
+                    {key: posted.get(f"s-{code}-{key}", "") for key in SHEET_KEYS}
+                    if posted is not None
+                    else _saved_values(line)
+                )
+                rows.append({"line": line, "value": value, "errors": errors.get(code, [])})
+            rows_by_indicator.append((indicator, rows))
+        sections.append((first_level, rows_by_indicator))
+    return sections
+
+
+def _extras(rubric, assignment, posted, errors) -> dict:
+    if posted is not None:
+        bonus = {item.code: posted.get(f"b-{item.code}", "") for item in rubric.bonus_items}
+        vetoes = {
+            v.code: posted.get(f"v-{v.code}-reason", "")
+            for v in rubric.expert_vetoes
+            if posted.get(f"v-{v.code}") == "on"
+        }
+        comment = posted.get("comment", "")
+    else:
+        bonus, vetoes, comment = assignment.bonus, assignment.vetoes, assignment.comment
+    return {
+        "bonus_rows": [
+            (item, bonus.get(item.code, ""), errors.get(item.code, []))
+            for item in rubric.bonus_items
+        ],
+        "veto_rows": [
+            (veto, veto.code in vetoes, vetoes.get(veto.code, ""), errors.get(veto.code, []))
+            for veto in rubric.expert_vetoes
+        ],
+        "comment": comment,
+    }
+
+
+def _assignment(request, pk) -> ExpertAssignment:
+    try:
+        return selectors.assignment_get(user=request.user, pk=pk)
+    except ExpertAssignment.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@login_required
+def score_sheet(request, pk):
+    assignment = _assignment(request, pk)
+    is_expert = assignment.expert_id == request.user.pk
+    if not is_expert and assignment.round.status != RoundStatus.CLOSED:
+        # Scores stay with their expert until scoring closes.
+        raise PermissionDenied
+    rubric = load_rubric(assignment.round.rubric_code)
+    errors, posted = {}, None
+    if request.method == "POST" and is_expert:
+        scores, bonus, vetoes = _sheet_input(request.POST, rubric)
+        submit = request.POST.get("action") == "submit"
+        try:
+            services.score_sheet_save(
+                expert=request.user,
+                assignment=assignment,
+                scores=scores,
+                bonus=bonus,
+                vetoes=vetoes,
+                comment=request.POST.get("comment", ""),
+                submit=submit,
+            )
+            messages.success(
+                request, _("Score sheet submitted.") if submit else _("Score sheet saved.")
+            )
+            return redirect("review:sheet", pk=assignment.pk)
+        except ValidationError as error:
+            errors = _errors_of(error)
+            posted = request.POST
+    export = request.GET.get("export")
+    if export in EXPORT_FORMATS:
+        return exports.sheet_response(assignment=assignment, rubric=rubric, fmt=export)
+    lines = selectors.sheet_lines(rubric=rubric, assignment=assignment)
+    total = sum(
+        (
+            line.saved.score
+            for _fl, indicators in lines
+            for _ind, rows in indicators
+            for line in rows
+            if line.saved
+        ),
+        Decimal("0"),
+    )
+    return render(
+        request,
+        "review/sheet.html",
+        {
+            "assignment": assignment,
+            "rubric": rubric,
+            "sections": _sheet_sections(lines, posted, errors),
+            "editable": is_expert
+            and assignment.status == AssignmentStatus.ASSIGNED
+            and assignment.round.status == RoundStatus.SCORING,
+            "errors": errors,
+            "total": total,
+        }
+        | _extras(rubric, assignment, posted, errors),
+    )
+
+
+@login_required
+@require_POST
+def assignment_conflict(request, pk):
+    assignment = _assignment(request, pk)
+    try:
+        services.assignment_declare_conflict(
+            expert=request.user, assignment=assignment, reason=request.POST.get("reason", "")
+        )
+    except (ValidationError, PermissionDenied) as error:
+        if isinstance(error, ValidationError):
+            _flash_errors(request, error)
+            return redirect("review:sheet", pk=assignment.pk)
+        raise
+    messages.success(
+        request, _("Conflict of interest declared; the application is withdrawn from your list.")
+    )
+    return redirect("review:my")
+
+
+@login_required
+def organisation_events(request):
+    _require_role(request.user, Role.OFFICE)
+    errors = {}
+    if request.method == "POST":
+        try:
+            organisation = Organisation.objects.for_user(request.user).get(
+                pk=request.POST.get("organisation") or 0
+            )
+            services.organisation_event_record(
+                user=request.user,
+                organisation=organisation,
+                kind=request.POST.get("kind", ""),
+                occurred_on=request.POST.get("occurred_on") or None,
+                description=request.POST.get("description", ""),
+                entry_reason=request.POST.get("entry_reason", ""),
+                evidence_upload=request.FILES.get("evidence"),
+            )
+            messages.success(request, _("Event recorded."))
+            return redirect("review:events")
+        except (Organisation.DoesNotExist, ValueError):
+            errors = {"organisation": [_("Choose an organisation of your region.")]}
+        except ValidationError as error:
+            errors = _errors_of(error)
+    return render(
+        request,
+        "review/events.html",
+        {
+            "events": selectors.organisation_events(user=request.user)[:200],
+            "kinds": OrganisationEventKind.choices,
+            "organisations": Organisation.objects.for_user(request.user).order_by("name"),
+            "errors": errors,
+            "posted": request.POST if errors else None,
+        },
+    )
+
+
+@login_required
+def expert_pool(request):
+    if not request.user.is_superuser and request.user.role not in (Role.OFFICE, Role.USER_ADMIN):
+        raise PermissionDenied
+    return render(
+        request, "review/pool.html", {"experts": selectors.expert_pool(user=request.user)}
+    )
