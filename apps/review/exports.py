@@ -123,7 +123,7 @@ def sheet_response(*, assignment, rubric, fmt: str) -> HttpResponse:
         rubric.title,
         f"{_('Application')}: {application.number} {application.project_name}",
         f"{_('Applicant')}: {application.applicant.name}",
-        f"{_('Expert')}: {assignment.expert.get_full_name() or assignment.expert.username}",
+        f"{_('Expert')}: {assignment.expert.full_name or assignment.expert.username}",
         f"{_('Status')}: {assignment.get_status_display()}",
     ]
     rows = _sheet_rows(lines)

@@ -375,7 +375,7 @@ class _Loader:
             )
         return Indicator(
             code=code,
-            name=entry["name"],
+            name=_require(entry, "name", where),
             maximum=maximum,
             review_points=tuple(entry.get("review_points", [])),
             rows=rows,

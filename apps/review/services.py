@@ -333,6 +333,7 @@ def organisation_event_record(
             uploaded_file=evidence_upload,
             purpose="general",
             title=description[:100],
+            jurisdiction=organisation.jurisdiction,
             organisation=organisation,
         )
         event.evidence = version.evidence_file
