@@ -1,9 +1,6 @@
 import pytest
 
 from apps.deadlines.calendar import clear_calendar_cache
-from tests.browser.conftest import browser, page
-
-__all__ = ["browser", "page"]  # Playwright fixtures for the browser test of this folder
 
 
 @pytest.fixture(autouse=True)

@@ -15,6 +15,11 @@ class DeadlineSerializer(serializers.ModelSerializer):
     rule_source = serializers.CharField(source="rule.source", read_only=True)
     jurisdiction = serializers.CharField(source="jurisdiction.code", read_only=True)
     subject_type = serializers.SerializerMethodField()
+    # A plain string: the role choices are already in the schema under the user's `role`
+    # (one choice set with two names would be ambiguous there).
+    owner_role = serializers.CharField(
+        read_only=True, help_text="The role that holds the duty, as in a user's `role`."
+    )
     finding = DeadlineFindingSerializer(read_only=True, allow_null=True)
 
     class Meta:

@@ -1,5 +1,6 @@
-"""A city office logs in (in Chinese) and finds its missed plan review highlighted on the
-home page, and not another city's."""
+"""Deadlines (apps/deadlines; kept here for this folder's Playwright fixtures): a city office
+logs in (in Chinese) and finds its missed plan review highlighted on the home page, and not
+another city's."""
 
 import datetime
 
