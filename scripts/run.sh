@@ -8,6 +8,9 @@ export WIPP_DEBUG="${WIPP_DEBUG:-1}"
 .venv/bin/python manage.py seed_demo
 .venv/bin/python manage.py db_worker >var/worker.log 2>&1 &
 worker=$!
-trap 'kill $worker 2>/dev/null || true' EXIT
+# The daily deadline sweep (overdue findings, reminders); production runs it from cron.
+( while true; do .venv/bin/python manage.py deadline_sweep --enqueue >>var/sweep.log 2>&1; sleep 86400; done ) &
+sweep=$!
+trap 'kill $worker $sweep 2>/dev/null || true' EXIT
 echo "WIPP is starting on http://127.0.0.1:8000  (Ctrl+C stops it)"
 .venv/bin/python manage.py runserver 127.0.0.1:8000

@@ -209,6 +209,20 @@ EVIDENCE_MAX_UPLOAD_BYTES = env.int("WIPP_EVIDENCE_MAX_UPLOAD_BYTES", default=20
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Deadlines (HB §11, §13, §23; SZ 6.5): reminder lead time, calendar cache, and whether a due
+# date falling on a holiday rolls over to the next working day (off: SPEC counts as written).
+WIPP_DEADLINE_REMIND_DAYS = env.int("WIPP_DEADLINE_REMIND_DAYS", default=2)
+WIPP_CALENDAR_CACHE_SECONDS = env.int("WIPP_CALENDAR_CACHE_SECONDS", default=60)
+WIPP_DEADLINE_ROLL_OVER_HOLIDAYS = env.bool("WIPP_DEADLINE_ROLL_OVER_HOLIDAYS", default=False)
+
+# E-mail for reminders: off unless an SMTP host is configured.
+EMAIL_HOST = env.str("WIPP_EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("WIPP_EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("WIPP_EMAIL_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("WIPP_EMAIL_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("WIPP_EMAIL_TLS", default=False)
+DEFAULT_FROM_EMAIL = env.str("WIPP_EMAIL_FROM", default="wipp@localhost")
+
 TASKS = {
     "default": {
         "BACKEND": env.str("WIPP_TASK_BACKEND", default="django_tasks_db.DatabaseBackend"),
