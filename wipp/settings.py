@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "apps.deadlines",
     "apps.review",
     "apps.determination",
+    "apps.qualifications",
+    "apps.procurement",
 ]
 
 MIDDLEWARE = [

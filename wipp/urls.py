@@ -14,6 +14,8 @@ api_v1 = [
     path("", include("apps.screening.api.urls")),
     path("", include("apps.deadlines.api.urls")),
     path("", include("apps.review.api.urls")),
+    path("", include("apps.procurement.api.urls")),
+    path("", include("apps.qualifications.api.urls")),
 ]
 
 urlpatterns = [
@@ -30,6 +32,8 @@ urlpatterns = [
     path("screening/", include("apps.screening.urls")),
     path("deadlines/", include("apps.deadlines.urls")),
     path("review/", include("apps.review.urls")),
+    path("procurement/", include("apps.procurement.urls")),
+    path("qualifications/", include("apps.qualifications.urls")),
     path("public/", include("apps.calls.urls_public")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
