@@ -36,7 +36,7 @@ def plan_assignments(*, applications, profiles, per_application: int, existing=(
             if (application.pk, p.user_id) not in taken and not conflicts_of(p, application)
         ]
         eligible.sort(key=lambda p: (load[p.user_id], p.user_id))
-        needed = per_application - have
+        needed = max(per_application - have, 0)
         if len(eligible) < needed:
             raise ValidationError(
                 _(

@@ -55,6 +55,10 @@ def review_round_open(
         raise ValidationError(
             _("Applications are still being submitted; close the call before the expert review.")
         )
+    if experts_per_application < 1:
+        raise ValidationError(
+            {"experts_per_application": _("At least one expert scores each application.")}
+        )
     rubric_code = call.rubric_code
     if not rubric_code:
         raise ValidationError(_("The call names no rubric; set the rubric in force first."))
