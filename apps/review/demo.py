@@ -22,7 +22,6 @@ from apps.screening.services import preliminary_review_decide, screening_run
 
 from . import services
 from .models import AssignmentStatus, ExpertProfile, ReviewRound
-from .rubric import load_rubric
 
 CALL_TITLE = "唐山市2027年度工伤预防项目申报通知"
 EXPERTS = [
@@ -240,7 +239,7 @@ def _sheet(rubric, quality: float, rng: random.Random) -> dict:
 
 
 def _score(review_round: ReviewRound, quality: dict[int, float]) -> None:
-    rubric = load_rubric(review_round.rubric_code)
+    rubric = review_round.rubric
     rng = random.Random(2027)
     assignments = review_round.assignments.select_related("expert", "application__call")
     for assignment in assignments.filter(status=AssignmentStatus.ASSIGNED):

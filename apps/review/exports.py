@@ -14,7 +14,6 @@ from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
 
 from . import selectors
-from .rubric import load_rubric
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -141,7 +140,7 @@ def results_response(*, review_round, fmt: str) -> HttpResponse:
             "rank", "application__number"
         )
     )
-    first_levels = list(load_rubric(review_round.rubric_code).first_levels)
+    first_levels = list(review_round.rubric.first_levels)
     call = review_round.call
     _audit_export(
         obj=review_round,

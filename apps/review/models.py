@@ -68,6 +68,9 @@ class ReviewRound(RegionScopedModel):
         "calls.AnnualCall", on_delete=models.PROTECT, related_name="review_round"
     )
     rubric_code = models.CharField(_("rubric"), max_length=60)
+    rubric_snapshot = models.JSONField(
+        _("rubric as in force when the review opened"), default=dict, editable=False
+    )
     experts_per_application = models.PositiveSmallIntegerField(
         _("experts per application"), default=3
     )
@@ -96,6 +99,16 @@ class ReviewRound(RegionScopedModel):
         if scope.participant and scope.cleared:
             return Q(assignments__expert_id=scope.user_id)
         return None
+
+    @property
+    def rubric(self):
+        """The rubric this round scores on: its own snapshot, so a later edit of the rubric
+        file never changes a review already under way."""
+        from .rubric import load_rubric, rubric_from_snapshot
+
+        if not self.rubric_snapshot:
+            return load_rubric(self.rubric_code)
+        return rubric_from_snapshot(self.rubric_snapshot, name=self.rubric_code)
 
     def audit_jurisdiction_path(self) -> str:
         return self.call.jurisdiction.path

@@ -534,20 +534,33 @@ def rubric_codes() -> list[str]:
     return sorted(path.stem for path in RUBRIC_DIR.glob("*.json"))
 
 
-@functools.cache
-def load_rubric(code: str) -> Rubric:
+def rubric_raw(code: str) -> dict:
+    """The rubric file's content, as a review round stores it when it opens."""
     path = RUBRIC_DIR / f"{code}.json"
     if not code or "/" in code or not path.is_file():
         raise RubricError(_("There is no rubric “%(code)s”.") % {"code": code})
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
         raise RubricError(
             _("%(where)s: not valid JSON (%(error)s).") % {"where": path.name, "error": error}
         ) from None
-    rubric = rubric_parse(raw, name=path.name)
+
+
+def rubric_from_snapshot(raw: dict, *, name: str) -> Rubric:
+    return _parse_cached(json.dumps(raw, sort_keys=True, ensure_ascii=False), name)
+
+
+@functools.lru_cache(maxsize=32)
+def _parse_cached(key: str, name: str) -> Rubric:
+    return rubric_parse(json.loads(key), name=name)
+
+
+@functools.cache
+def load_rubric(code: str) -> Rubric:
+    rubric = rubric_parse(rubric_raw(code), name=f"{code}.json")
     if rubric.code != code:
         raise RubricError(
-            _("%(where)s: its code is “%(code)s”.") % {"where": path.name, "code": rubric.code}
+            _("%(where)s: its code is “%(code)s”.") % {"where": f"{code}.json", "code": rubric.code}
         )
     return rubric

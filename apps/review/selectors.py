@@ -16,7 +16,7 @@ from .models import (
     ReviewRound,
 )
 from .results import deviation_flags, expert_statistics, sheet_totals
-from .rubric import SheetRow, load_rubric
+from .rubric import SheetRow
 
 
 def my_assignments(*, user):
@@ -68,7 +68,7 @@ def round_results_all(*, user):
 def round_consistency(*, review_round):
     """Deviation flags and per-expert statistics; the office sees them once scoring closed
     (experts never see each other's scores)."""
-    rubric = load_rubric(review_round.rubric_code)
+    rubric = review_round.rubric
     submitted = (
         ExpertAssignment.unscoped.filter(round=review_round, status=AssignmentStatus.SUBMITTED)
         .select_related("expert", "application")

@@ -30,7 +30,7 @@ from .results import (
     sheet_totals,
     zero_vetoes,
 )
-from .rubric import RubricError, load_rubric
+from .rubric import RubricError, load_rubric, rubric_raw
 from .sheets import sheet_validate
 
 
@@ -64,11 +64,13 @@ def review_round_open(
         raise ValidationError(_("The call names no rubric; set the rubric in force first."))
     try:
         load_rubric(rubric_code)
+        snapshot = rubric_raw(rubric_code)
     except RubricError as error:
         raise ValidationError(str(error)) from None
     review_round = ReviewRound(
         call=call,
         rubric_code=rubric_code,
+        rubric_snapshot=snapshot,
         experts_per_application=experts_per_application,
         deviation_margin=deviation_margin,
     )
@@ -142,7 +144,7 @@ def score_sheet_save(
     _check_open(assignment.round)
     if assignment.status != AssignmentStatus.ASSIGNED:
         raise ValidationError(_("This sheet is submitted and locked."))
-    rubric = load_rubric(assignment.round.rubric_code)
+    rubric = assignment.round.rubric
     rows = sheet_validate(
         rubric=rubric,
         assignment=assignment,
@@ -235,7 +237,7 @@ def review_round_close(*, user, review_round: ReviewRound) -> list[ReviewResult]
     """Closes scoring, combines the sheets, ranks and proposes the funded list."""
     _check_office(user, review_round.call.jurisdiction)
     _check_open(review_round)
-    rubric = load_rubric(review_round.rubric_code)
+    rubric = review_round.rubric
     pending = ExpertAssignment.unscoped.filter(
         round=review_round, status=AssignmentStatus.ASSIGNED
     ).count()

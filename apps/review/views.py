@@ -23,7 +23,6 @@ from .models import (
     ReviewResult,
     RoundStatus,
 )
-from .rubric import load_rubric
 
 EXPORT_FORMATS = {"pdf", "xlsx"}
 
@@ -73,7 +72,7 @@ def review_round_board(request, call_pk):
             "consistency": selectors.round_consistency(review_round=review_round)
             if closed
             else None,
-            "rubric": load_rubric(review_round.rubric_code),
+            "rubric": review_round.rubric,
         }
         export = request.GET.get("export")
         if closed and export in EXPORT_FORMATS:
@@ -243,7 +242,7 @@ def score_sheet(request, pk):
     if not is_expert and assignment.round.status != RoundStatus.CLOSED:
         # Scores stay with their expert until scoring closes.
         raise PermissionDenied
-    rubric = load_rubric(assignment.round.rubric_code)
+    rubric = assignment.round.rubric
     errors, posted = {}, None
     if request.method == "POST" and is_expert:
         scores, bonus, vetoes = _sheet_input(request.POST, rubric)
