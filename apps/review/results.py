@@ -9,7 +9,7 @@ vetoes (SZ 7.3) from the experts' flags, the combined zero scores and the prelim
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from statistics import mean, pstdev
 
 ZERO = Decimal("0")
@@ -67,11 +67,20 @@ def combined_scores(rubric, sheets: list[SheetTotals]) -> dict:
     }
 
 
-def deductions_for(rubric, events) -> list[dict]:
-    """One deduction per reason, whatever the number of events (SZ 7.2)."""
+def years_before(day, years: int):
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def deductions_for(rubric, events, *, reference_day) -> list[dict]:
+    """One deduction per reason, whatever the number of events, each counting the events
+    within its own window before the reference day (SZ 7.2: 近三年内)."""
     result = []
     for deduction in rubric.deductions:
-        matching = [e for e in events if e.kind == deduction.event]
+        since = years_before(reference_day, deduction.within_years)
+        matching = [e for e in events if e.kind == deduction.event and e.occurred_on >= since]
         if matching:
             result.append(
                 {
@@ -136,7 +145,13 @@ def deviation_flags(sheets_by_application: dict[int, list[SheetTotals]], margin:
             others = [s.total for s in sheets if s is not sheet]
             deviation = sheet.total - sum(others) / len(others)
             if abs(deviation) > margin:
-                flags.append((application_id, sheet.expert_id, deviation.quantize(Decimal("0.01"))))
+                flags.append(
+                    (
+                        application_id,
+                        sheet.expert_id,
+                        deviation.quantize(Decimal("0.01"), ROUND_HALF_UP),
+                    )
+                )
     return flags
 
 

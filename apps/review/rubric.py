@@ -18,7 +18,7 @@ naming the entry.
 import functools
 import json
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -180,7 +180,8 @@ class Rubric:
         ordered = sorted(values)
         if self.combination == "trimmed_mean" and len(ordered) >= self.trim_from:
             ordered = ordered[1:-1]
-        return (sum(ordered, ZERO) / len(ordered)).quantize(Decimal("0.01"))
+        # 四舍五入 to the fen of a point, as score tables are kept.
+        return (sum(ordered, ZERO) / len(ordered)).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
 def _fmt(value: Decimal) -> str:

@@ -10,6 +10,7 @@ from .models import (
     AssignmentStatus,
     ExpertAssignment,
     ExpertProfile,
+    ExpertRelation,
     ItemScore,
     OrganisationEvent,
     ReviewResult,
@@ -135,6 +136,10 @@ def sheet_lines(*, rubric, assignment) -> list[tuple]:
         )
         for first_level in rubric.first_levels
     ]
+
+
+def my_relations(*, user):
+    return ExpertRelation.objects.filter(expert__user=user).select_related("organisation")
 
 
 def organisation_events(*, user):

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,7 @@ from .models import (
     AssignmentStatus,
     ExpertAssignment,
     ExpertProfile,
+    ExpertRelation,
     OrganisationEvent,
     ReviewResult,
     ReviewRound,
@@ -28,6 +30,7 @@ from .results import (
     propose_within_budget,
     rank_key,
     sheet_totals,
+    years_before,
     zero_vetoes,
 )
 from .rubric import RubricError, load_rubric, rubric_raw
@@ -128,6 +131,38 @@ def assignment_declare_conflict(*, expert, assignment: ExpertAssignment, reason:
 
 
 @transaction.atomic
+def expert_relation_declare(*, expert, credit_code: str, description: str) -> ExpertRelation:
+    """An expert declares a relation with an organisation (employment, shareholding, kinship…):
+    later assignments avoid it, and open assignments to its applications are withdrawn now."""
+    from apps.accounts.models import Organisation
+
+    profile = ExpertProfile.objects.filter(user=expert).first()
+    if profile is None:
+        raise PermissionDenied(_("Only experts of the pool declare relations."))
+    organisation = Organisation.unscoped.filter(credit_code=credit_code.strip().upper()).first()
+    if organisation is None:
+        raise ValidationError(
+            {"credit_code": _("No organisation on the platform has this credit code.")}
+        )
+    if not description.strip():
+        raise ValidationError({"description": _("Say what the relation is.")})
+    relation, _created = ExpertRelation.objects.update_or_create(
+        expert=profile, organisation=organisation, defaults={"description": description.strip()}
+    )
+    open_assignments = ExpertAssignment.unscoped.filter(
+        expert=expert,
+        status=AssignmentStatus.ASSIGNED,
+        application__applicant=organisation,
+        round__status=RoundStatus.SCORING,
+    )
+    for assignment in open_assignments:
+        assignment_declare_conflict(
+            expert=expert, assignment=assignment, reason=relation.description
+        )
+    return relation
+
+
+@transaction.atomic
 def score_sheet_save(
     *,
     expert,
@@ -184,33 +219,27 @@ def _expert_vetoes(assignments) -> list[dict]:
     flagged = defaultdict(list)
     for assignment in assignments:
         for code, reason in assignment.vetoes.items():
-            flagged[code].append(f"{assignment.expert}: {reason}")
+            # No expert names: applicants see their own result and its vetoes.
+            flagged[code].append(reason)
     return [
         {"code": code, "reason": "；".join(reasons)} for code, reasons in sorted(flagged.items())
     ]
 
 
-def _years_before(day, years: int):
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
-def _events_within(application, years: int):
-    cutoff_day = _years_before(timezone.localtime(application.call.closes_at).date(), years)
-    return list(
-        OrganisationEvent.unscoped.filter(
-            organisation_id=application.applicant_id, occurred_on__gte=cutoff_day
-        )
+def _deductions(rubric, application) -> list[dict]:
+    reference_day = timezone.localtime(application.call.closes_at).date()
+    years = max((d.within_years for d in rubric.deductions), default=0)
+    events = OrganisationEvent.unscoped.filter(
+        organisation_id=application.applicant_id,
+        occurred_on__gte=years_before(reference_day, years),
     )
+    return deductions_for(rubric, list(events), reference_day=reference_day)
 
 
 def _result_for(rubric, review_round, application, assignments) -> ReviewResult:
     sheets = [sheet_totals(a, rubric.bonus_max) for a in assignments]
     combined = combined_scores(rubric, sheets)
-    years = max((d.within_years for d in rubric.deductions), default=3)
-    deductions = deductions_for(rubric, _events_within(application, years))
+    deductions = _deductions(rubric, application)
     deduction = sum((Decimal(d["points"]) for d in deductions), Decimal("0"))
     vetoes = (
         _expert_vetoes(assignments)
@@ -232,6 +261,36 @@ def _result_for(rubric, review_round, application, assignments) -> ReviewResult:
     )
 
 
+def _check_every_application_fully_scored(review_round: ReviewRound) -> None:
+    """Every application that passed the preliminary review has its full number of submitted
+    sheets — a withdrawn expert must be replaced before scoring closes."""
+    short = (
+        Application.unscoped.filter(
+            call=review_round.call, status=ApplicationStatus.SCREENING_PASSED
+        )
+        .annotate(
+            sheets=Count(
+                "expert_assignments",
+                filter=Q(
+                    expert_assignments__round=review_round,
+                    expert_assignments__status=AssignmentStatus.SUBMITTED,
+                ),
+            )
+        )
+        .filter(sheets__lt=review_round.experts_per_application)
+        .order_by("number")
+    )
+    numbers = [application.number for application in short]
+    if numbers:
+        raise ValidationError(
+            _(
+                "These applications have fewer than %(n)d submitted score sheets; assign "
+                "experts in place of those who withdrew: %(numbers)s."
+            )
+            % {"n": review_round.experts_per_application, "numbers": "、".join(numbers)}
+        )
+
+
 @transaction.atomic
 def review_round_close(*, user, review_round: ReviewRound) -> list[ReviewResult]:
     """Closes scoring, combines the sheets, ranks and proposes the funded list."""
@@ -243,6 +302,7 @@ def review_round_close(*, user, review_round: ReviewRound) -> list[ReviewResult]
     ).count()
     if pending:
         raise ValidationError(_("%(n)d score sheets are not submitted yet.") % {"n": pending})
+    _check_every_application_fully_scored(review_round)
     by_application = defaultdict(list)
     submitted = (
         ExpertAssignment.unscoped.filter(round=review_round, status=AssignmentStatus.SUBMITTED)

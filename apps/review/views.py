@@ -134,10 +134,27 @@ def review_result_adjust(request, pk):
 @login_required
 def my_assignments(request):
     _require_role(request.user, Role.EXPERT)
+    errors = {}
+    if request.method == "POST":
+        try:
+            services.expert_relation_declare(
+                expert=request.user,
+                credit_code=request.POST.get("credit_code", ""),
+                description=request.POST.get("description", ""),
+            )
+            messages.success(request, _("Relation declared."))
+            return redirect("review:my")
+        except ValidationError as error:
+            errors = _errors_of(error)
     return render(
         request,
         "review/my_assignments.html",
-        {"assignments": selectors.my_assignments(user=request.user)},
+        {
+            "assignments": selectors.my_assignments(user=request.user),
+            "relations": selectors.my_relations(user=request.user),
+            "errors": errors,
+            "posted": request.POST if errors else None,
+        },
     )
 
 

@@ -3,6 +3,7 @@ consistency checks — on plain values, without the database."""
 
 import dataclasses
 import datetime
+from dataclasses import replace
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -107,6 +108,9 @@ def test_bonus_and_each_first_level_are_combined_the_same_way(rubric):
 # --- deductions (SZ 7.2) --------------------------------------------------------------------
 
 
+REFERENCE_DAY = datetime.date(2026, 12, 31)
+
+
 def event(kind, description, occurred_on=datetime.date(2025, 6, 1)):
     return SimpleNamespace(kind=kind, occurred_on=occurred_on, description=description)
 
@@ -117,7 +121,7 @@ def test_one_deduction_per_reason_however_many_events(rubric):
         event("failed_acceptance", "2025年项目未通过验收"),
         event("refused_supervision", "拒绝配合监督检查"),
     ]
-    deductions = deductions_for(rubric, events)
+    deductions = deductions_for(rubric, events, reference_day=REFERENCE_DAY)
     assert [(d["code"], d["points"]) for d in deductions] == [("7.2①", "20"), ("7.2③", "20")]
     assert deductions[0]["events"] == [
         "2025-06-01 2024年项目未通过验收",
@@ -126,7 +130,18 @@ def test_one_deduction_per_reason_however_many_events(rubric):
 
 
 def test_no_events_no_deduction(rubric):
-    assert deductions_for(rubric, []) == []
+    assert deductions_for(rubric, [], reference_day=REFERENCE_DAY) == []
+
+
+def test_each_deduction_counts_within_its_own_window(rubric):
+    one_year = replace(rubric.deductions[0], within_years=1)
+    narrowed = replace(rubric, deductions=(one_year, *rubric.deductions[1:]))
+    events = [
+        event("failed_acceptance", "两年前未通过验收", datetime.date(2024, 12, 1)),
+        event("refused_supervision", "两年前拒绝配合", datetime.date(2024, 12, 1)),
+    ]
+    deductions = deductions_for(narrowed, events, reference_day=REFERENCE_DAY)
+    assert [d["code"] for d in deductions] == ["7.2③"]
 
 
 # --- zero vetoes (SZ 7.3④) -----------------------------------------------------------------
@@ -264,3 +279,7 @@ def test_expert_statistics_give_sheets_mean_spread_and_flags():
     )
     assert (statistics[13].mean_total, statistics[13].flagged) == (D("68.0"), 1)
     assert statistics[12].flagged == 0
+
+
+def test_combined_scores_round_half_up(rubric):
+    assert rubric.combine([Decimal("80.125")]) == Decimal("80.13")

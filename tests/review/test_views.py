@@ -225,3 +225,45 @@ def test_api_hides_scores_from_the_office_until_scoring_closes(client, world):
 def test_api_lists_only_the_experts_own_assignments(client, world):
     rows = _client(client, world.experts[0]).get("/api/v1/expert-assignments/").json()
     assert {row["expert"] for row in rows["results"]} == {world.experts[0].pk}
+
+
+def test_declaring_a_relation_withdraws_open_assignments_to_that_applicant(client, world):
+    expert = world.experts[0]
+    applicant = world.applications[0].applicant
+    response = _client(client, expert).post(
+        reverse("review:my"),
+        {"credit_code": applicant.credit_code, "description": "曾在该单位任职"},
+    )
+    assert response.status_code == 302
+    withdrawn = ExpertAssignment.unscoped.get(expert=expert, application=world.applications[0])
+    assert withdrawn.status == AssignmentStatus.CONFLICT
+    assert client.get(reverse("review:sheet", args=[withdrawn.pk])).status_code == 404
+
+
+def test_declaring_a_relation_with_an_unknown_code_is_refused(client, world):
+    response = _client(client, world.experts[0]).post(
+        reverse("review:my"), {"credit_code": "91130100MA00000000", "description": "亲属"}
+    )
+    assert response.status_code == 200
+    assert not ExpertAssignment.unscoped.filter(status=AssignmentStatus.CONFLICT).exists()
+
+
+def test_scoring_cannot_close_while_an_application_lacks_its_experts(world):
+    from django.core.exceptions import ValidationError
+
+    withdrawn = _assignment_of(world, world.experts[0])
+    services.assignment_declare_conflict(
+        expert=withdrawn.expert, assignment=withdrawn, reason="曾为其提供咨询"
+    )
+    for assignment in ExpertAssignment.unscoped.filter(status=AssignmentStatus.ASSIGNED):
+        services.score_sheet_save(
+            expert=assignment.expert,
+            assignment=assignment,
+            scores=BEST,
+            bonus={},
+            vetoes={},
+            submit=True,
+        )
+    with pytest.raises(ValidationError) as refused:
+        services.review_round_close(user=world.office, review_round=world.call.review_round)
+    assert withdrawn.application.number in str(refused.value)
