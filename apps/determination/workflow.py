@@ -1,0 +1,42 @@
+"""The transition tables of determination, arrangement and adjustment — each step names the one
+role that may take it. The jurisdiction check (the actor's own level) is in `services.py`."""
+
+from apps.accounts.roles import Role
+from apps.core.workflow import Transition, TransitionTable
+
+from .models import AdjustmentStatus, ArrangementStatus, DeterminationStatus
+
+D = DeterminationStatus
+DETERMINATION_WORKFLOW = TransitionTable(
+    field="status",
+    transitions=[
+        # 提请同级领导小组成员单位联席会议审查 (HB §6)
+        Transition("record_meeting", D.PROPOSED, D.MEETING_HELD, {Role.OFFICE}),
+        # 报请同级人力资源社会保障部门审核确定
+        Transition("submit", D.MEETING_HELD, D.SUBMITTED, {Role.OFFICE}),
+        Transition("approve", D.SUBMITTED, D.APPROVED, {Role.HRSS}),
+        Transition("return", D.SUBMITTED, D.RETURNED, {Role.HRSS}, note_required=True),
+        Transition("revise", D.RETURNED, D.PROPOSED, {Role.OFFICE}),
+        # 上传至管理平台备案
+        Transition("file", D.APPROVED, D.FILED, {Role.OFFICE}),
+    ],
+)
+
+ARRANGEMENT_WORKFLOW = TransitionTable(
+    field="status",
+    transitions=[
+        Transition("publish", ArrangementStatus.DRAFT, ArrangementStatus.PUBLISHED, {Role.OFFICE}),
+    ],
+)
+
+A = AdjustmentStatus
+ADJUSTMENT_WORKFLOW = TransitionTable(
+    field="status",
+    transitions=[
+        # 须经省领导小组相关成员单位同意 (HB §7)
+        Transition("consent", A.REQUESTED, A.CONSENTED, {Role.MEMBER_UNIT}),
+        Transition("refuse", A.REQUESTED, A.REFUSED, {Role.MEMBER_UNIT}, note_required=True),
+        # 由领导小组办公室上传至管理平台并向社会公布
+        Transition("publish", A.CONSENTED, A.PUBLISHED, {Role.OFFICE}),
+    ],
+)
