@@ -1,0 +1,150 @@
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from apps.core.api import IdFilter, ScopedReadOnlyViewSet
+from apps.procurement.models import (
+    Payment,
+    PaymentKind,
+    Procurement,
+    ProcurementCategory,
+    ProcurementMethod,
+    ProcurementStatus,
+    RequirementItem,
+    ServiceAgreement,
+)
+from apps.projects.models import Project
+
+from .serializers import PaymentSerializer, ProcurementSerializer, ServiceAgreementSerializer
+
+
+class ProcurementFilter(filters.FilterSet):
+    project = IdFilter(method="filter_project")
+    status = filters.ChoiceFilter(choices=ProcurementStatus.choices)
+    method = filters.ChoiceFilter(choices=ProcurementMethod.choices)
+    category = filters.ChoiceFilter(choices=ProcurementCategory.choices)
+    year = filters.NumberFilter(field_name="year")
+
+    class Meta:
+        model = Procurement
+        fields = ["project", "status", "method", "category", "year"]
+
+    def filter_project(self, queryset, name, value):
+        return queryset.filter(Q(project_id=value) | Q(lot__projects=value)).distinct()
+
+
+class ProcurementViewSet(ScopedReadOnlyViewSet):
+    """Procurements (HB §9) in the caller's scope with their requirement items (each with its
+    acceptance criterion and structured details) and award (HB §10–11)."""
+
+    queryset = Procurement.unscoped.none()
+    serializer_class = ProcurementSerializer
+    filterset_class = ProcurementFilter
+
+    def get_queryset(self):
+        return (
+            self.base_queryset()
+            .select_related("jurisdiction", "award__qualification_record_type")
+            .prefetch_related(
+                "lot__projects",
+                Prefetch(
+                    "requirements",
+                    queryset=RequirementItem.objects.prefetch_related(
+                        "syllabus_lines", "promotion_activities", "media_placements"
+                    ),
+                ),
+                "award__qualification_record",
+            )
+            .order_by("-year", "pk")
+        )
+
+    @extend_schema(
+        summary="OCDS 1.1 release package",
+        description=(
+            "Open Contracting Data Standard 1.1 release package of the procurements (tender, "
+            "award, contract, payments) of one project (`project`) or of one jurisdiction and "
+            "year (`jurisdiction` code and `year`), in the caller's scope."
+        ),
+        parameters=[
+            OpenApiParameter("project", OpenApiTypes.INT, required=False),
+            OpenApiParameter("jurisdiction", OpenApiTypes.STR, required=False),
+            OpenApiParameter("year", OpenApiTypes.INT, required=False),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+        filters=False,
+    )
+    @action(detail=False, methods=["get"], url_path="ocds", filterset_class=None)
+    def ocds(self, request):
+        from apps.procurement.exports import audit_ocds_export
+        from apps.procurement.views import ocds_package_for
+
+        project_id = request.query_params.get("project", "")
+        code = request.query_params.get("jurisdiction", "")
+        year = request.query_params.get("year", "")
+        project = None
+        if project_id:
+            if not project_id.isdigit() or len(project_id) > 18:
+                raise Http404
+            project = Project.objects.for_user(request.user).filter(pk=int(project_id)).first()
+            if project is None:
+                raise Http404
+            label = project.code
+        elif code and year.isdigit() and len(year) == 4:
+            label = f"{code}-{year}"
+        else:
+            raise Http404
+        package = ocds_package_for(
+            request, project=project, jurisdiction_code=code, year=int(year or 0)
+        )
+        if not package["releases"]:
+            raise Http404
+        audit_ocds_export(user=request.user, label=label, count=len(package["releases"]))
+        return Response(package)
+
+
+class AgreementFilter(filters.FilterSet):
+    project = IdFilter(field_name="project_id")
+    procurement = IdFilter(field_name="award__procurement_id")
+
+    class Meta:
+        model = ServiceAgreement
+        fields = ["project", "procurement"]
+
+
+class ServiceAgreementViewSet(ScopedReadOnlyViewSet):
+    """Service agreements (HB §11) with the amount paid so far."""
+
+    queryset = ServiceAgreement.unscoped.none()
+    serializer_class = ServiceAgreementSerializer
+    filterset_class = AgreementFilter
+
+    def get_queryset(self):
+        return self.base_queryset().select_related("award").order_by("pk")
+
+
+class PaymentFilter(filters.FilterSet):
+    agreement = IdFilter(field_name="agreement_id")
+    project = IdFilter(field_name="project_id")
+    kind = filters.ChoiceFilter(choices=PaymentKind.choices)
+
+    class Meta:
+        model = Payment
+        fields = ["agreement", "project", "kind"]
+
+
+class PaymentViewSet(ScopedReadOnlyViewSet):
+    """The payment ledger: advance (50 %), balance and other payments, each with its voucher."""
+
+    queryset = Payment.unscoped.none()
+    serializer_class = PaymentSerializer
+    filterset_class = PaymentFilter
+
+    def get_queryset(self):
+        return self.base_queryset().order_by("agreement", "paid_on", "pk")
+
+
+__all__ = ["PaymentViewSet", "ProcurementViewSet", "ServiceAgreementViewSet"]

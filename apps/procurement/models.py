@@ -1,0 +1,645 @@
+"""Procurement, award, implementation plan, service agreement and payments (HB §9–11).
+
+A procurement (采购) is run by the social-insurance administrative department of the level
+(role hrss) for one project, or for a lot (标段) grouping projects of one jurisdiction and year
+by type or industry. Every requirement item is quantified and carries its acceptance criterion
+(HB §9), so that later stages can trace requirement → criterion → evidence → verdict.
+"""
+
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.money import MoneyField
+from apps.core.scoping import RegionScopedModel, Scope, region_q
+
+
+class LotBasis(models.TextChoices):
+    PROJECT_TYPE = "project_type", _("By project type")
+    INDUSTRY = "industry", _("By industry")
+
+
+class ProcurementLot(RegionScopedModel):
+    """标段 — projects of one jurisdiction and year procured together (by type or industry)."""
+
+    jurisdiction = models.ForeignKey(
+        "jurisdictions.Jurisdiction", verbose_name=_("jurisdiction"), on_delete=models.PROTECT
+    )
+    year = models.PositiveSmallIntegerField(_("budget year"))
+    name = models.CharField(_("lot name"), max_length=200)
+    basis = models.CharField(_("grouped"), max_length=20, choices=LotBasis.choices)
+    projects = models.ManyToManyField(
+        "projects.Project", verbose_name=_("projects"), related_name="procurement_lots"
+    )
+    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "name"]
+        verbose_name = _("procurement lot")
+        verbose_name_plural = _("procurement lots")
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.name}"
+
+    @classmethod
+    def scope_filter(cls, scope: Scope) -> Q | None:
+        from apps.projects.models import participating_project_ids
+
+        if scope.region_path:
+            return region_q("jurisdiction", scope)
+        if scope.participant and scope.cleared:
+            return Q(
+                pk__in=cls.unscoped.filter(projects__in=participating_project_ids(scope)).values(
+                    "pk"
+                )
+            )
+        return None
+
+    def audit_jurisdiction_path(self) -> str:
+        return self.jurisdiction.path
+
+
+class ProcurementMethod(models.TextChoices):
+    PUBLIC_TENDER = "public_tender", _("Public tender")
+    COMPETITIVE_NEGOTIATION = "competitive_negotiation", _("Competitive negotiation")
+    COMPETITIVE_CONSULTATION = "competitive_consultation", _("Competitive consultation")
+    SINGLE_SOURCE = "single_source", _("Single source")
+    INQUIRY = "inquiry", _("Inquiry")
+
+
+class ProcurementCategory(models.TextChoices):
+    """What is procured decides which structured rows it carries (HB §9)."""
+
+    TRAINING = "training", _("Training")
+    ONSITE_PROMOTION = "onsite_promotion", _("On-site promotion")
+    MEDIA_PROMOTION = "media_promotion", _("Media promotion")
+    OTHER_PROMOTION = "other_promotion", _("Other promotion")
+    EVALUATION = "evaluation", _("Evaluation agency")
+
+
+class ProcurementStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    AWARDED = "awarded", _("Awarded")
+    FILED = "filed", _("Filed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class SyllabusSource(models.TextChoices):
+    NATIONAL = "national", _("National syllabus (referenced)")
+    PROVINCIAL = "provincial", _("Provincial syllabus (referenced)")
+    CITY = "city", _("Syllabus written by the city office")
+
+
+def _procurement_scope(scope: Scope, prefix: str = "") -> Q | None:
+    """Government users by region; participants through the project (or the lot's projects)
+    they take part in, once cleared (HB §25)."""
+    from apps.projects.models import participating_project_ids
+
+    if scope.region_path:
+        return region_q(f"{prefix}jurisdiction", scope)
+    if scope.participant and scope.cleared:
+        projects = participating_project_ids(scope)
+        lots = ProcurementLot.unscoped.filter(projects__in=projects).values("pk")
+        return Q(**{f"{prefix}project_id__in": projects}) | Q(**{f"{prefix}lot_id__in": lots})
+    return None
+
+
+class Procurement(RegionScopedModel):
+    """采购 — one procurement of a project or of a lot (HB §9)."""
+
+    jurisdiction = models.ForeignKey(
+        "jurisdictions.Jurisdiction",
+        verbose_name=_("jurisdiction"),
+        on_delete=models.PROTECT,
+        related_name="procurements",
+    )
+    year = models.PositiveSmallIntegerField(_("budget year"))
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="procurements",
+    )
+    lot = models.ForeignKey(
+        ProcurementLot,
+        verbose_name=_("lot"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="procurements",
+    )
+    reference = models.CharField(_("procurement number"), max_length=60, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    method = models.CharField(_("method"), max_length=30, choices=ProcurementMethod.choices)
+    category = models.CharField(_("category"), max_length=20, choices=ProcurementCategory.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=ProcurementStatus.choices,
+        default=ProcurementStatus.DRAFT,
+    )
+    procuring_authority = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("procuring authority"),
+        on_delete=models.PROTECT,
+        related_name="procurements_run",
+    )
+    budget_amount = MoneyField(_("budget (yuan)"), null=True, blank=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    bid_opening_on = models.DateField(_("bid opening on"), null=True, blank=True)
+    syllabus_source = models.CharField(
+        _("syllabus source"), max_length=12, choices=SyllabusSource.choices, blank=True
+    )
+    syllabus_reference = models.CharField(
+        _("syllabus"),
+        max_length=200,
+        blank=True,
+        help_text=_("The national or provincial syllabus referenced, or the city's own."),
+    )
+    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "-created_at", "-pk"]
+        verbose_name = _("procurement")
+        verbose_name_plural = _("procurements")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(project__isnull=False) & Q(lot__isnull=True))
+                | (Q(project__isnull=True) & Q(lot__isnull=False)),
+                name="procurement_of_project_or_lot",
+            ),
+            models.CheckConstraint(
+                condition=Q(budget_amount__isnull=True) | Q(budget_amount__gte=0),
+                name="procurement_budget_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(bid_opening_on__isnull=True)
+                | Q(published_on__isnull=True)
+                | Q(bid_opening_on__gte=F("published_on")),
+                name="procurement_bid_opening_after_publication",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @classmethod
+    def scope_filter(cls, scope: Scope) -> Q | None:
+        return _procurement_scope(scope)
+
+    def audit_jurisdiction_path(self) -> str:
+        return self.jurisdiction.path
+
+    def audit_project_id(self) -> int | None:
+        return self.project_id
+
+    def covered_projects(self) -> list:
+        """The project, or the lot's projects."""
+        if self.project_id:
+            return [self.project]
+        return list(self.lot.projects.all())
+
+
+class RequirementItem(models.Model):
+    """采购需求 — one quantified requirement with its executable acceptance criterion."""
+
+    procurement = models.ForeignKey(
+        Procurement, on_delete=models.CASCADE, related_name="requirements"
+    )
+    number = models.PositiveSmallIntegerField(_("no."))
+    name = models.CharField(_("requirement"), max_length=200)
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2)
+    unit = models.CharField(_("unit"), max_length=20)
+    specification = models.TextField(_("specification"), blank=True)
+    acceptance_criterion = models.TextField(_("acceptance criterion"))
+
+    class Meta:
+        ordering = ["procurement", "number"]
+        verbose_name = _("requirement item")
+        verbose_name_plural = _("requirement items")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(acceptance_criterion=""), name="requirement_has_acceptance_criterion"
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="requirement_quantity_positive"
+            ),
+            models.CheckConstraint(condition=~Q(unit=""), name="requirement_has_unit"),
+            models.UniqueConstraint(fields=["procurement", "number"], name="requirement_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+    def audit_jurisdiction_path(self) -> str:
+        return self.procurement.jurisdiction.path
+
+    def audit_project_id(self) -> int | None:
+        return self.procurement.project_id
+
+
+class SyllabusLine(models.Model):
+    """培训大纲 — per trainee type: content and online/offline hours (HB §9 training)."""
+
+    requirement = models.ForeignKey(
+        RequirementItem, on_delete=models.CASCADE, related_name="syllabus_lines"
+    )
+    trainee_type = models.CharField(_("trainees"), max_length=100)
+    content = models.TextField(_("content"))
+    online_hours = models.DecimalField(_("online hours"), max_digits=6, decimal_places=1)
+    offline_hours = models.DecimalField(_("offline hours"), max_digits=6, decimal_places=1)
+
+    class Meta:
+        ordering = ["requirement", "pk"]
+        verbose_name = _("syllabus line")
+        verbose_name_plural = _("syllabus lines")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(online_hours__gte=0) & Q(offline_hours__gte=0),
+                name="syllabus_hours_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(online_hours__gt=0) | Q(offline_hours__gt=0),
+                name="syllabus_has_hours",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trainee_type}: {self.online_hours}+{self.offline_hours}"
+
+    def audit_jurisdiction_path(self) -> str:
+        return self.requirement.procurement.jurisdiction.path
+
+    def audit_project_id(self) -> int | None:
+        return self.requirement.procurement.project_id
+
+
+class PromotionActivity(models.Model):
+    """现场宣传 — content, form and sessions, with the items handed out (HB §9 promotion 1)."""
+
+    requirement = models.ForeignKey(
+        RequirementItem, on_delete=models.CASCADE, related_name="promotion_activities"
+    )
+    content = models.TextField(_("content"))
+    form = models.CharField(_("form"), max_length=100)
+    sessions = models.PositiveIntegerField(_("sessions"))
+    item_name = models.CharField(_("items handed out"), max_length=100, blank=True)
+    item_quantity = models.PositiveIntegerField(_("item quantity"), null=True, blank=True)
+    item_specification = models.CharField(
+        _("item specification, quality and performance"), max_length=300, blank=True
+    )
+
+    class Meta:
+        ordering = ["requirement", "pk"]
+        verbose_name = _("on-site promotion activity")
+        verbose_name_plural = _("on-site promotion activities")
+        constraints = [
+            models.CheckConstraint(condition=Q(sessions__gt=0), name="promotion_has_sessions"),
+            models.CheckConstraint(
+                condition=Q(item_name="") | (Q(item_quantity__gt=0) & ~Q(item_specification="")),
+                name="promotion_item_quantified",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.form} × {self.sessions}"
+
+    def audit_jurisdiction_path(self) -> str:
+        return self.requirement.procurement.jurisdiction.path
+
+    def audit_project_id(self) -> int | None:
+        return self.requirement.procurement.project_id
+
+
+class MediaPlacement(models.Model):
+    """宣传媒介 — works, media, duration, time slot, frequency, effect (HB §9 promotion 2)."""
+
+    requirement = models.ForeignKey(
+        RequirementItem, on_delete=models.CASCADE, related_name="media_placements"
+    )
+    content = models.TextField(_("content"))
+    technical_specs = models.CharField(_("technical specifications of the works"), max_length=300)
+    media = models.CharField(_("media and specification"), max_length=200)
+    duration = models.CharField(_("duration"), max_length=60)
+    time_slot = models.CharField(_("time slot"), max_length=60)
+    frequency = models.CharField(_("frequency"), max_length=60)
+    expected_effect = models.CharField(_("expected effect"), max_length=300)
+
+    class Meta:
+        ordering = ["requirement", "pk"]
+        verbose_name = _("media placement")
+        verbose_name_plural = _("media placements")
+
+    def __str__(self) -> str:
+        return f"{self.media} · {self.frequency}"
+
+    def audit_jurisdiction_path(self) -> str:
+        return self.requirement.procurement.jurisdiction.path
+
+    def audit_project_id(self) -> int | None:
+        return self.requirement.procurement.project_id
+
+
+class DocumentKind(models.TextChoices):
+    TENDER_DOCUMENTS = "tender_documents", _("Tender documents")
+    BID_RECEIVED = "bid_received", _("Bid received")
+    WINNING_BID = "winning_bid", _("Winning bid")
+    AWARD_NOTICE = "award_notice", _("Award notice")
+    SERVICE_AGREEMENT = "service_agreement", _("Service agreement")
+    IMPLEMENTATION_PLAN = "implementation_plan", _("Implementation plan")
+    PAYMENT_VOUCHER = "payment_voucher", _("Payment voucher")
+
+
+# HB §11: what the office uploads for filing.
+FILING_KINDS = (
+    DocumentKind.TENDER_DOCUMENTS,
+    DocumentKind.WINNING_BID,
+    DocumentKind.AWARD_NOTICE,
+    DocumentKind.SERVICE_AGREEMENT,
+    DocumentKind.IMPLEMENTATION_PLAN,
+)
+
+
+class ProcurementDocument(models.Model):
+    """A typed document of the procurement, stored in the evidence store."""
+
+    procurement = models.ForeignKey(Procurement, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(_("document"), max_length=30, choices=DocumentKind.choices)
+    evidence = models.ForeignKey(
+        "evidence.EvidenceFile", on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["procurement", "kind", "pk"]
+        verbose_name = _("procurement document")
+        verbose_name_plural = _("procurement documents")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.evidence}"
+
+    def audit_jurisdiction_path(self) -> str:
+        return self.procurement.jurisdiction.path
+
+    def audit_project_id(self) -> int | None:
+        return self.procurement.project_id
+
+
+class Award(RegionScopedModel):
+    """中标 — the winner, the amount, the award notice; its qualification check (HB §10)."""
+
+    procurement = models.OneToOneField(Procurement, on_delete=models.PROTECT, related_name="award")
+    jurisdiction = models.ForeignKey(
+        "jurisdictions.Jurisdiction", on_delete=models.PROTECT, related_name="+"
+    )
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lot = models.ForeignKey(
+        ProcurementLot, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    winner = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("winning organisation"),
+        on_delete=models.PROTECT,
+        related_name="awards",
+    )
+    amount = MoneyField(_("winning-bid amount (yuan)"))
+    notice_date = models.DateField(_("award notice date"))
+    notice_document = models.ForeignKey(
+        "evidence.EvidenceFile",
+        verbose_name=_("award notice"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The winner's qualification check (HB §10), kept as the qualifications app recorded it.
+    # HB §10 sets conditions for offline training, online platforms and evaluation agencies;
+    # a promotion agency has none beyond the Implementing Rules, so nothing is checked then.
+    qualification_record_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    qualification_record_id = models.PositiveBigIntegerField(null=True, blank=True)
+    qualification_record = GenericForeignKey("qualification_record_type", "qualification_record_id")
+    agency_type = models.CharField(_("agency type checked"), max_length=30, blank=True)
+    awarded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("award")
+        verbose_name_plural = _("awards")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="award_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(agency_type="") | Q(qualification_record_id__isnull=False),
+                name="award_keeps_qualification_record",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procurement} · {self.winner}"
+
+    @classmethod
+    def scope_filter(cls, scope: Scope) -> Q | None:
+        return _procurement_scope(scope)
+
+    def audit_jurisdiction_path(self) -> str:
+        return self.jurisdiction.path
+
+    def audit_project_id(self) -> int | None:
+        return self.project_id
+
+
+class PlanStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned")
+
+
+class ImplementationPlan(models.Model):
+    """实施方案 — submitted by the winning agency, reviewed by the office in 5 working days."""
+
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="plans")
+    version = models.PositiveSmallIntegerField(_("version"))
+    document = models.ForeignKey(
+        "evidence.EvidenceFile", verbose_name=_("plan"), on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.SUBMITTED
+    )
+    reviewed_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_on = models.DateField(_("reviewed on"), null=True, blank=True)
+    review_note = models.TextField(_("review note"), blank=True)
+
+    class Meta:
+        ordering = ["award", "-version"]
+        verbose_name = _("implementation plan")
+        verbose_name_plural = _("implementation plans")
+        constraints = [
+            models.UniqueConstraint(fields=["award", "version"], name="plan_version_unique"),
+            models.UniqueConstraint(
+                fields=["award"], condition=Q(status="approved"), name="one_approved_plan"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="returned") | ~Q(review_note=""),
+                name="returned_plan_has_reasons",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="submitted") | Q(reviewed_on__isnull=False),
+                name="reviewed_plan_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.award.procurement} · v{self.version}"
+
+    def audit_jurisdiction_path(self) -> str:
+        return self.award.jurisdiction.path
+
+    def audit_project_id(self) -> int | None:
+        return self.award.project_id
+
+
+class ServiceAgreement(RegionScopedModel):
+    """服务协议 — signed by the social-insurance agency with the winner (HB §11)."""
+
+    award = models.OneToOneField(Award, on_delete=models.PROTECT, related_name="agreement")
+    jurisdiction = models.ForeignKey(
+        "jurisdictions.Jurisdiction", on_delete=models.PROTECT, related_name="+"
+    )
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lot = models.ForeignKey(
+        ProcurementLot, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    number = models.CharField(_("agreement number"), max_length=60, blank=True)
+    amount = MoneyField(_("contract amount (yuan)"))
+    starts_on = models.DateField(_("service starts on"))
+    ends_on = models.DateField(_("service ends on"))
+    signed_on = models.DateField(_("signed on"))
+    party_a = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("party A"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    party_b = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("party B"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    document = models.ForeignKey(
+        "evidence.EvidenceFile",
+        verbose_name=_("signed agreement"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Kept by the payment service under a row lock: lets the database itself refuse a total
+    # above the contract amount.
+    paid_total = MoneyField(_("paid (yuan)"), default=0, editable=False)
+    recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-signed_on", "-pk"]
+        verbose_name = _("service agreement")
+        verbose_name_plural = _("service agreements")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="agreement_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="agreement_period_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(paid_total__gte=0) & Q(paid_total__lte=F("amount")),
+                name="agreement_paid_within_amount",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.award.procurement} · {self.number or self.signed_on}"
+
+    @classmethod
+    def scope_filter(cls, scope: Scope) -> Q | None:
+        return _procurement_scope(scope)
+
+    def audit_jurisdiction_path(self) -> str:
+        return self.jurisdiction.path
+
+    def audit_project_id(self) -> int | None:
+        return self.project_id
+
+    @property
+    def unpaid(self):
+        return self.amount - self.paid_total
+
+
+class PaymentKind(models.TextChoices):
+    ADVANCE = "advance", _("Advance (50 %)")
+    BALANCE = "balance", _("Balance")
+    OTHER = "other", _("Other")
+
+
+class Payment(RegionScopedModel):
+    """付款 — one payment under a service agreement, with its voucher."""
+
+    agreement = models.ForeignKey(
+        ServiceAgreement, on_delete=models.PROTECT, related_name="payments"
+    )
+    jurisdiction = models.ForeignKey(
+        "jurisdictions.Jurisdiction", on_delete=models.PROTECT, related_name="+"
+    )
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lot = models.ForeignKey(
+        ProcurementLot, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=PaymentKind.choices)
+    amount = MoneyField(_("amount (yuan)"))
+    paid_on = models.DateField(_("paid on"))
+    document = models.ForeignKey(
+        "evidence.EvidenceFile",
+        verbose_name=_("payment voucher"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["agreement", "paid_on", "pk"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.UniqueConstraint(
+                fields=["agreement"], condition=Q(kind="advance"), name="one_advance_per_agreement"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount} · {self.paid_on}"
+
+    @classmethod
+    def scope_filter(cls, scope: Scope) -> Q | None:
+        return _procurement_scope(scope)
+
+    def audit_jurisdiction_path(self) -> str:
+        return self.jurisdiction.path
+
+    def audit_project_id(self) -> int | None:
+        return self.project_id
