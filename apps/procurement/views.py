@@ -179,9 +179,7 @@ def _step(request, procurement, *, name: str, form, action, success: str):
         else:
             messages.success(request, success)
             return redirect("procurement:detail", pk=procurement.pk)
-    if not transaction.get_autocommit():
-        # Whatever a refused step wrote before it was refused is undone with the request.
-        transaction.set_rollback(True)
+    # Each service is atomic: a refused step has written nothing.
     messages.error(request, _("Not saved: see the errors below."))
     context = _detail_context(request, procurement, **{name: form})
     context["open_form"] = name
