@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("apps.screening.api.urls")),
     path("", include("apps.deadlines.api.urls")),
     path("", include("apps.review.api.urls")),
+    path("", include("apps.determination.api.urls")),
     path("", include("apps.procurement.api.urls")),
     path("", include("apps.qualifications.api.urls")),
 ]
@@ -32,6 +33,7 @@ urlpatterns = [
     path("screening/", include("apps.screening.urls")),
     path("deadlines/", include("apps.deadlines.urls")),
     path("review/", include("apps.review.urls")),
+    path("determination/", include("apps.determination.urls")),
     path("procurement/", include("apps.procurement.urls")),
     path("qualifications/", include("apps.qualifications.urls")),
     path("public/", include("apps.calls.urls_public")),

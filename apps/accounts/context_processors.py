@@ -24,6 +24,8 @@ def navigation(request):
         items.append((_("My reviews"), reverse("review:my"), "clipboard-check"))
     if user.is_superuser or user.role == Role.OFFICE:
         items.append((_("Expert review"), reverse("review:rounds"), "clipboard-data"))
+    if user.is_superuser or user.role in (Role.OFFICE, Role.HRSS, Role.MEMBER_UNIT):
+        items.append((_("Determination"), reverse("determination:index"), "check2-square"))
     if user.is_superuser or user.role == Role.USER_ADMIN:
         items.append((_("Accounts"), reverse("manage:user_list"), "people"))
     if may_edit_holiday_schedules(user):

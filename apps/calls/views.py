@@ -110,9 +110,20 @@ def call_transition(request, pk, action):
 
 
 def public_call_list(request):
-    return render(request, "calls/public_list.html", {"calls": selectors.public_calls()})
+    from apps.determination.selectors import public_arrangements
+
+    return render(
+        request,
+        "calls/public_list.html",
+        {"calls": selectors.public_calls(), "arrangements": public_arrangements()},
+    )
 
 
 def public_call_detail(request, pk):
+    from apps.determination.selectors import public_arrangements
+
     call = get_object_or_404(selectors.public_calls(), pk=pk)
-    return render(request, "calls/public_detail.html", {"call": call})
+    arrangements = public_arrangements(province=call.jurisdiction.root, year=call.year)
+    return render(
+        request, "calls/public_detail.html", {"call": call, "arrangements": arrangements}
+    )

@@ -825,6 +825,11 @@ def adjustment_decide_consent(
         raise PermissionDenied(
             _("Only %(unit)s decides on this adjustment.") % {"unit": adjustment.consenting_unit}
         )
+    # The opinion is written first: the refusal's row constraint needs its reason in place.
+    adjustment.consent_by = user
+    adjustment.consent_at = timezone.now()
+    adjustment.consent_note = note.strip()
+    adjustment.save(update_fields=["consent_by", "consent_at", "consent_note"])
     transition_apply(
         table=ADJUSTMENT_WORKFLOW,
         instance=adjustment,
@@ -832,10 +837,6 @@ def adjustment_decide_consent(
         user=user,
         note=note,
     )
-    adjustment.consent_by = user
-    adjustment.consent_at = timezone.now()
-    adjustment.consent_note = note.strip()
-    fields = ["consent_by", "consent_at", "consent_note"]
     if document_upload is not None:
         version = evidence_upload(
             uploaded_by=user,
@@ -845,8 +846,7 @@ def adjustment_decide_consent(
             jurisdiction=adjustment.arrangement.province,
         )
         adjustment.consent_document = version.evidence_file
-        fields.append("consent_document")
-    adjustment.save(update_fields=fields)
+        adjustment.save(update_fields=["consent_document"])
     return adjustment
 
 
