@@ -30,6 +30,10 @@ def navigation(request):
         items.append((_("Accounts"), reverse("manage:user_list"), "people"))
     if may_edit_holiday_schedules(user):
         items.append((_("Holiday schedules"), reverse("deadlines:holidays"), "calendar3"))
+    from apps.qualifications.selectors import may_view_registers
+
+    if may_view_registers(user):
+        items.append((_("Qualifications"), reverse("qualifications:index"), "patch-check"))
     if may_browse_audit_log(user):
         items.append((_("Audit log"), reverse("audit:list"), "shield-check"))
     items.append((_("API"), reverse("api-docs"), "plug"))

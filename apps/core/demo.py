@@ -288,4 +288,7 @@ def demo_seed() -> dict[str, User]:
         from apps.review.demo import demo_review
 
         demo_review()
+        from apps.qualifications.demo import seed_demo_qualifications
+
+        seed_demo_qualifications()
     return users
