@@ -539,6 +539,7 @@ def procurement_document_add(
         raise PermissionDenied(_("Only the procuring authority or the office may file this."))
     if kind not in UPLOADABLE_KINDS:
         raise ValidationError({"kind": _("This document is filed with its own step.")})
+    procurement = Procurement.unscoped.select_for_update().get(pk=procurement.pk)
     if procurement.status == ProcurementStatus.CANCELLED:
         raise ValidationError(_("The procurement is cancelled."))
     if kind != DocumentKind.TENDER_DOCUMENTS and procurement.status == ProcurementStatus.DRAFT:
@@ -745,6 +746,9 @@ def procurement_award(
 
     Not itself atomic, so that the check's record survives a refusal: call it outside a
     transaction (the award view is non-atomic)."""
+    procurement = Procurement.unscoped.select_related("jurisdiction", "project").get(
+        pk=procurement.pk
+    )
     amount = _award_checks(
         user=user,
         procurement=procurement,

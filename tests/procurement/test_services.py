@@ -47,7 +47,7 @@ def world():
 
 
 def _deadline(award, code):
-    return Deadline.unscoped.get(rule__code=code, subject_id=award.pk)
+    return Deadline.unscoped.get(rule__code=code, subject_type__model="award", subject_id=award.pk)
 
 
 # --- requirements ----------------------------------------------------------------------------
