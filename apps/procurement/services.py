@@ -1085,7 +1085,7 @@ def payment_record(
                 }
             )
     elif not has_advance:
-        raise ValidationError({"kind": _("The 50 % advance is paid first (HB §11).")})
+        raise ValidationError({"kind": _("The advance (50 %) is paid first (HB §11).")})
     remaining = agreement.amount - agreement.paid_total
     if amount > remaining:
         raise ValidationError(

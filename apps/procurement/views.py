@@ -452,7 +452,7 @@ def ocds_package_for(request, *, project=None, jurisdiction_code="", year=None) 
         qs,
         base_url=base,
         uri=request.build_absolute_uri(),
-        publisher=_("Work-injury prevention project platform ({label})") % {"label": label},
+        publisher=_("Work-injury prevention project platform (%(label)s)") % {"label": label},
     )
 
 
