@@ -16,6 +16,7 @@ def navigation(request):
         (_("Calls"), reverse("calls:list"), "megaphone"),
         (_("Applications"), reverse("applications:list"), "file-earmark-text"),
         (_("Projects"), reverse("projects:list"), "folder2-open"),
+        (_("Procurement"), reverse("procurement:list"), "cart-check"),
         (_("Evidence"), reverse("evidence:list"), "files"),
         (_("Deadlines"), reverse("deadlines:mine"), "alarm"),
         (_("Organisations"), reverse("manage:organisation_list"), "building"),

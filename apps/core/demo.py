@@ -291,4 +291,7 @@ def demo_seed() -> dict[str, User]:
         from apps.qualifications.demo import seed_demo_qualifications
 
         seed_demo_qualifications()
+        from apps.procurement.demo import seed_demo_procurement
+
+        seed_demo_procurement()
     return users
