@@ -9,3 +9,12 @@ def _fresh_calendar():
     clear_calendar_cache()
     yield
     clear_calendar_cache()
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # Assertions below quote the English messages; the platform itself defaults to Chinese.
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
