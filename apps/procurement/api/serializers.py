@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.procurement.models import (
@@ -126,7 +127,8 @@ class ProcurementSerializer(serializers.ModelSerializer):
             return []
         return [p.pk for p in procurement.lot.projects.all()]
 
-    def get_award(self, procurement: Procurement) -> AwardSerializer | None:
+    @extend_schema_field(AwardSerializer(allow_null=True))
+    def get_award(self, procurement: Procurement) -> dict | None:
         award = getattr(procurement, "award", None)
         return None if award is None else AwardSerializer(award).data
 
