@@ -31,6 +31,8 @@ ORGANISATIONS = [
     ("sjz_hrss", "石家庄市人力资源和社会保障局", K.HRSS_DEPARTMENT, "130100"),
     ("sjz_si", "石家庄市社会保险事业服务中心", K.SOCIAL_INSURANCE_AGENCY, "130100"),
     ("ts_office", "唐山市工伤预防工作领导小组办公室", K.GOVERNMENT_OFFICE, "130200"),
+    ("ts_member", "唐山市应急管理局", K.MEMBER_UNIT, "130200"),
+    ("ts_hrss", "唐山市人力资源和社会保障局", K.HRSS_DEPARTMENT, "130200"),
     ("bd_office", "保定市工伤预防工作领导小组办公室", K.GOVERNMENT_OFFICE, "130600"),
     ("sz_office", "深圳市工伤预防工作领导小组办公室", K.GOVERNMENT_OFFICE, "440300"),
     ("sjz_builder", "石家庄城建集团有限公司", K.APPLICANT_ENTERPRISE, "130100"),
@@ -59,6 +61,8 @@ USERS = [
     ("sjz_hrss", "石家庄人社局 杨帆", Role.HRSS, "sjz_hrss"),
     ("sjz_si", "石家庄社保中心 吴磊", Role.SI_AGENCY, "sjz_si"),
     ("ts_office", "唐山办公室 郑涛", Role.OFFICE, "ts_office"),
+    ("ts_member", "唐山应急管理局 高远", Role.MEMBER_UNIT, "ts_member"),
+    ("ts_hrss", "唐山人社局 李娜", Role.HRSS, "ts_hrss"),
     ("sz_office", "深圳办公室 黄敏", Role.OFFICE, "sz_office"),
     ("applicant", "城建集团 马超", Role.APPLICANT, "sjz_builder"),
     ("implementer", "安培培训学校 何静", Role.IMPLEMENTER, "sjz_trainer"),
@@ -282,12 +286,12 @@ def demo_seed() -> dict[str, User]:
         from apps.core.demo_applications import demo_call_with_applications
 
         demo_call_with_applications(users["sjz_office"])
-        from apps.deadlines.demo import demo_deadlines
-
-        demo_deadlines(office=organisations["sjz_office"])
         from apps.review.demo import demo_review
 
         demo_review()
+        from apps.determination.demo import seed_demo_determination
+
+        seed_demo_determination()
         from apps.qualifications.demo import seed_demo_qualifications
 
         seed_demo_qualifications()

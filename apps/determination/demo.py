@@ -1,4 +1,4 @@
-"""Demo of determination: 石家庄's 2027 call taken from its closed expert review to the
+"""Demo of determination: 唐山's 2027 call taken from its closed expert review to the
 province's published annual arrangement, through the same services the pages use.
 
 Runs only once the review of that call is closed with proposed results (the review demo
@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Organisation, User
 from apps.calls.models import AnnualCall
+from apps.review.demo import CALL_TITLE
 from apps.review.models import ReviewResult, ReviewRound, RoundStatus
 
 from . import services
@@ -22,13 +23,11 @@ from .models import (
     DeterminationStatus,
 )
 
-CALL_TITLE = "石家庄市2027年度工伤预防项目申报通知"
-
 
 def _minutes_pdf() -> ContentFile:
     from apps.core.demo import MINIMAL_PDF
 
-    return ContentFile(MINIMAL_PDF, name="石家庄市联席会议纪要.pdf")
+    return ContentFile(MINIMAL_PDF, name="唐山市联席会议纪要.pdf")
 
 
 @transaction.atomic
@@ -45,12 +44,12 @@ def seed_demo_determination() -> AnnualArrangement | None:
     users = {
         u.username: u
         for u in User.unscoped.filter(
-            username__in=["sjz_office", "sjz_hrss", "prov_office"]
+            username__in=["ts_office", "ts_hrss", "prov_office"]
         ).select_related("organisation__jurisdiction")
     }
     if len(users) != 3:
         return None
-    office, hrss = users["sjz_office"], users["sjz_hrss"]
+    office, hrss = users["ts_office"], users["ts_hrss"]
     determination = Determination.unscoped.filter(call=call).first()
     if determination is None:
         determination = services.determination_propose(user=office, call=call)
@@ -60,14 +59,14 @@ def seed_demo_determination() -> AnnualArrangement | None:
             user=office,
             determination=determination,
             held_on=timezone.localdate(),
-            place="石家庄市人力资源和社会保障局三楼会议室",
+            place="唐山市人力资源和社会保障局三楼会议室",
             minutes=(
                 "会议听取了市领导小组办公室关于2027年度工伤预防项目建议的汇报，"
                 "逐项审查了专家评审排名靠前的项目，同意报请市人力资源和社会保障局审核确定。"
             ),
             minutes_upload=_minutes_pdf(),
             attendees=[
-                {"organisation": unit, "person_name": "陈晨", "position": "副局长"}
+                {"organisation": unit, "person_name": "高远", "position": "副局长"}
                 for unit in units
             ],
             decisions={

@@ -17,7 +17,7 @@ def _demo_world():
     city = reviewed_city()
     city.call.title = CALL_TITLE
     city.call.save(update_fields=["title"])
-    for user, name in ((city.office, "sjz_office"), (city.hrss, "sjz_hrss")):
+    for user, name in ((city.office, "ts_office"), (city.hrss, "ts_hrss")):
         User.unscoped.filter(pk=user.pk).update(username=name)
     office = province_office()
     User.unscoped.filter(pk=office.pk).update(username="prov_office")
