@@ -225,6 +225,9 @@ EMAIL_HOST_PASSWORD = env.str("WIPP_EMAIL_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("WIPP_EMAIL_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("WIPP_EMAIL_FROM", default="wipp@localhost")
 
+# Open Contracting Data Standard: the ocid prefix registered for this publisher.
+WIPP_OCDS_PREFIX = env.str("WIPP_OCDS_PREFIX", default="ocds-wipp00")
+
 TASKS = {
     "default": {
         "BACKEND": env.str("WIPP_TASK_BACKEND", default="django_tasks_db.DatabaseBackend"),
