@@ -7,19 +7,24 @@ from apps.deadlines.selectors import may_edit_holiday_schedules
 from .roles import Role
 
 
+def _entries(items, path: str) -> list[tuple]:
+    """(label, url, icon, active): active when the page is the entry's or below it."""
+    return [
+        (label, url, icon, path == url or (url != "/" and path.startswith(url)))
+        for label, url, icon in items
+    ]
+
+
 def navigation(request):
+    """The main menu by role: the lifecycle pages in the bar, registers and administration
+    under one menu so the bar fits a laptop screen."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+        return {"nav_items": [], "nav_more": []}
     items = [
         (_("Home"), reverse("home"), "house"),
         (_("Calls"), reverse("calls:list"), "megaphone"),
         (_("Applications"), reverse("applications:list"), "file-earmark-text"),
-        (_("Projects"), reverse("projects:list"), "folder2-open"),
-        (_("Procurement"), reverse("procurement:list"), "cart-check"),
-        (_("Evidence"), reverse("evidence:list"), "files"),
-        (_("Deadlines"), reverse("deadlines:mine"), "alarm"),
-        (_("Organisations"), reverse("manage:organisation_list"), "building"),
     ]
     if user.role == Role.EXPERT:
         items.append((_("My reviews"), reverse("review:my"), "clipboard-check"))
@@ -27,15 +32,28 @@ def navigation(request):
         items.append((_("Expert review"), reverse("review:rounds"), "clipboard-data"))
     if user.is_superuser or user.role in (Role.OFFICE, Role.HRSS, Role.MEMBER_UNIT):
         items.append((_("Determination"), reverse("determination:index"), "check2-square"))
-    if user.is_superuser or user.role == Role.USER_ADMIN:
-        items.append((_("Accounts"), reverse("manage:user_list"), "people"))
-    if may_edit_holiday_schedules(user):
-        items.append((_("Holiday schedules"), reverse("deadlines:holidays"), "calendar3"))
+    items += [
+        (_("Projects"), reverse("projects:list"), "folder2-open"),
+        (_("Procurement"), reverse("procurement:list"), "cart-check"),
+        (_("Deadlines"), reverse("deadlines:mine"), "alarm"),
+    ]
+    more = [
+        (_("Evidence"), reverse("evidence:list"), "files"),
+        (_("Organisations"), reverse("manage:organisation_list"), "building"),
+    ]
     from apps.qualifications.selectors import may_view_registers
 
     if may_view_registers(user):
-        items.append((_("Qualifications"), reverse("qualifications:index"), "patch-check"))
+        more.append((_("Qualifications"), reverse("qualifications:index"), "patch-check"))
+    if user.is_superuser or user.role == Role.USER_ADMIN:
+        more.append((_("Accounts"), reverse("manage:user_list"), "people"))
+    if may_edit_holiday_schedules(user):
+        more.append((_("Holiday schedules"), reverse("deadlines:holidays"), "calendar3"))
     if may_browse_audit_log(user):
-        items.append((_("Audit log"), reverse("audit:list"), "shield-check"))
-    items.append((_("API"), reverse("api-docs"), "plug"))
-    return {"nav_items": items, "nav_path": request.path}
+        more.append((_("Audit log"), reverse("audit:list"), "shield-check"))
+    more.append((_("API"), reverse("api-docs"), "plug"))
+    return {
+        "nav_items": _entries(items, request.path),
+        "nav_more": _entries(more, request.path),
+        "nav_path": request.path,
+    }
