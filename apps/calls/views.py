@@ -124,6 +124,4 @@ def public_call_detail(request, pk):
 
     call = get_object_or_404(selectors.public_calls(), pk=pk)
     arrangements = public_arrangements(province=call.jurisdiction.root, year=call.year)
-    return render(
-        request, "calls/public_detail.html", {"call": call, "arrangements": arrangements}
-    )
+    return render(request, "calls/public_detail.html", {"call": call, "arrangements": arrangements})
