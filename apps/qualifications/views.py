@@ -3,7 +3,7 @@ it and run the qualification check (HB §10, §17)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -133,37 +133,47 @@ def _file_of(form):
     return form.cleaned_data.pop("file", None)
 
 
-@login_required
-def equipment_edit(request, org_pk=None, pk=None):
+def _row_edit(request, *, org_pk, pk, get_row, form_class, save, titles):
+    """Add or change one register row (a device, a licence) of an organisation's own register."""
     if pk is not None:
         _require_viewer(request.user)
         try:
-            equipment = selectors.equipment_get(user=request.user, pk=pk)
-        except Equipment.DoesNotExist as exc:
+            row = get_row(user=request.user, pk=pk)
+        except ObjectDoesNotExist as exc:
             raise Http404 from exc
-        organisation = equipment.organisation
+        organisation = row.organisation
     else:
-        equipment = None
+        row = None
         organisation = _organisation_or_404(request, org_pk)
     _require_editor(request.user, organisation)
-    form = EquipmentForm(request.POST or None, request.FILES or None, instance=equipment)
+    form = form_class(request.POST or None, request.FILES or None, instance=row)
     if request.method == "POST" and form.is_valid():
         uploaded = _file_of(form)
         try:
-            services.equipment_save(
-                user=request.user,
-                organisation=organisation,
-                data=form.cleaned_data,
-                uploaded_file=uploaded,
-                equipment=equipment,
-            )
+            save(organisation=organisation, data=form.cleaned_data, uploaded_file=uploaded, row=row)
         except ValidationError as error:
             form_add_service_errors(form, error)
         else:
             messages.success(request, _("The register is updated."))
             return redirect("qualifications:register", pk=organisation.pk)
-    title = _("Change device") if equipment else _("Add a device")
+    title = titles[0] if row else titles[1]
     return _edit_page(request, organisation=organisation, form=form, title=title, back=True)
+
+
+@login_required
+def equipment_edit(request, org_pk=None, pk=None):
+    def save(*, row, **kwargs):
+        services.equipment_save(user=request.user, equipment=row, **kwargs)
+
+    return _row_edit(
+        request,
+        org_pk=org_pk,
+        pk=pk,
+        get_row=selectors.equipment_get,
+        form_class=EquipmentForm,
+        save=save,
+        titles=(_("Change device"), _("Add a device")),
+    )
 
 
 @login_required
@@ -184,35 +194,18 @@ def equipment_active(request, pk):
 
 @login_required
 def licence_edit(request, org_pk=None, pk=None):
-    if pk is not None:
-        _require_viewer(request.user)
-        try:
-            licence = selectors.licence_get(user=request.user, pk=pk)
-        except Licence.DoesNotExist as exc:
-            raise Http404 from exc
-        organisation = licence.organisation
-    else:
-        licence = None
-        organisation = _organisation_or_404(request, org_pk)
-    _require_editor(request.user, organisation)
-    form = LicenceForm(request.POST or None, request.FILES or None, instance=licence)
-    if request.method == "POST" and form.is_valid():
-        uploaded = _file_of(form)
-        try:
-            services.licence_save(
-                user=request.user,
-                organisation=organisation,
-                data=form.cleaned_data,
-                uploaded_file=uploaded,
-                licence=licence,
-            )
-        except ValidationError as error:
-            form_add_service_errors(form, error)
-        else:
-            messages.success(request, _("The register is updated."))
-            return redirect("qualifications:register", pk=organisation.pk)
-    title = _("Change licence") if licence else _("Add a licence")
-    return _edit_page(request, organisation=organisation, form=form, title=title, back=True)
+    def save(*, row, **kwargs):
+        services.licence_save(user=request.user, licence=row, **kwargs)
+
+    return _row_edit(
+        request,
+        org_pk=org_pk,
+        pk=pk,
+        get_row=selectors.licence_get,
+        form_class=LicenceForm,
+        save=save,
+        titles=(_("Change licence"), _("Add a licence")),
+    )
 
 
 @login_required
