@@ -245,7 +245,21 @@ class RequirementItem(models.Model):
         return self.procurement.project_id
 
 
-class SyllabusLine(models.Model):
+class RequirementDetail(models.Model):
+    """A structured row of one requirement (syllabus, promotion, media): audited with the
+    requirement it details."""
+
+    class Meta:
+        abstract = True
+
+    def audit_jurisdiction_path(self) -> str:
+        return self.requirement.audit_jurisdiction_path()
+
+    def audit_project_id(self) -> int | None:
+        return self.requirement.audit_project_id()
+
+
+class SyllabusLine(RequirementDetail):
     """培训大纲 — per trainee type: content and online/offline hours (HB §9 training)."""
 
     requirement = models.ForeignKey(
@@ -274,14 +288,8 @@ class SyllabusLine(models.Model):
     def __str__(self) -> str:
         return f"{self.trainee_type}: {self.online_hours}+{self.offline_hours}"
 
-    def audit_jurisdiction_path(self) -> str:
-        return self.requirement.procurement.jurisdiction.path
 
-    def audit_project_id(self) -> int | None:
-        return self.requirement.procurement.project_id
-
-
-class PromotionActivity(models.Model):
+class PromotionActivity(RequirementDetail):
     """现场宣传 — content, form and sessions, with the items handed out (HB §9 promotion 1)."""
 
     requirement = models.ForeignKey(
@@ -311,14 +319,8 @@ class PromotionActivity(models.Model):
     def __str__(self) -> str:
         return f"{self.form} × {self.sessions}"
 
-    def audit_jurisdiction_path(self) -> str:
-        return self.requirement.procurement.jurisdiction.path
 
-    def audit_project_id(self) -> int | None:
-        return self.requirement.procurement.project_id
-
-
-class MediaPlacement(models.Model):
+class MediaPlacement(RequirementDetail):
     """宣传媒介 — works, media, duration, time slot, frequency, effect (HB §9 promotion 2)."""
 
     requirement = models.ForeignKey(
@@ -339,12 +341,6 @@ class MediaPlacement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.media} · {self.frequency}"
-
-    def audit_jurisdiction_path(self) -> str:
-        return self.requirement.procurement.jurisdiction.path
-
-    def audit_project_id(self) -> int | None:
-        return self.requirement.procurement.project_id
 
 
 class DocumentKind(models.TextChoices):
