@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from apps.calls.models import AnnualCall
 from apps.calls.selectors import call_get
-from apps.core.forms import form_add_service_errors
+from apps.core.forms import form_add_service_errors, service_error_dict
 
 from . import exports, selectors, services
 from .forms import (
@@ -102,7 +102,7 @@ def application_edit(request, pk):
                 services.application_submit(user=request.user, application=application)
             except ValidationError as exc:
                 messages.error(request, _("Not submitted: fix the problems listed below."))
-                problems = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+                problems = service_error_dict(exc, non_field_key="")
                 return render(
                     request,
                     "applications/application_edit.html",

@@ -1,5 +1,20 @@
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+
+
+def service_error_dict(error: ValidationError, *, non_field_key: str = "__all__") -> dict:
+    """A service's ValidationError as {field: [messages]}, for templates that mark fields."""
+    if hasattr(error, "error_dict"):
+        return error.message_dict
+    return {non_field_key: error.messages}
+
+
+def messages_add_service_errors(request, error: ValidationError) -> None:
+    """Shows every message of a service's ValidationError as a flash message."""
+    for texts in service_error_dict(error).values():
+        for text in texts:
+            messages.error(request, text)
 
 
 def form_add_service_errors(form, error: ValidationError) -> None:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Organisation
 from apps.accounts.roles import OrganisationKind, Role
+from apps.core.forms import messages_add_service_errors, service_error_dict
 from apps.jurisdictions.models import Jurisdiction
 
 from . import exports, selectors, services
@@ -46,16 +47,6 @@ def _get_or_404(getter, **kwargs):
         return getter(**kwargs)
     except ObjectDoesNotExist as exc:
         raise Http404 from exc
-
-
-def _errors_of(error: ValidationError) -> dict:
-    return error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
-
-
-def _flash(request, error: ValidationError) -> None:
-    for texts in _errors_of(error).values():
-        for text in texts:
-            messages.error(request, text)
 
 
 def _date(value: str) -> datetime.date | None:
@@ -124,7 +115,7 @@ def determination_propose(request, call_pk):
     try:
         services.determination_propose(user=request.user, call=call)
     except ValidationError as error:
-        _flash(request, error)
+        messages_add_service_errors(request, error)
     else:
         messages.success(request, _("The proposal is drafted from the review's ranking."))
     return redirect("determination:board", call_pk=call.pk)
@@ -149,7 +140,7 @@ def determination_action(request, call_pk, action):
     try:
         service(user=request.user, determination=determination)
     except ValidationError as error:
-        _flash(request, error)
+        messages_add_service_errors(request, error)
     else:
         messages.success(request, done)
     return redirect("determination:board", call_pk=call.pk)
@@ -207,7 +198,7 @@ def determination_meeting(request, call_pk):
                 decisions=decisions,
             )
         except ValidationError as error:
-            errors = _errors_of(error)
+            errors = service_error_dict(error)
             messages.error(request, _("The meeting was not recorded: see the marked fields."))
         else:
             messages.success(request, _("The joint meeting is recorded."))
@@ -244,7 +235,7 @@ def determination_approval(request, call_pk):
                 opinion=request.POST.get("opinion", ""),
             )
         except ValidationError as error:
-            errors = _errors_of(error)
+            errors = service_error_dict(error)
             messages.error(request, _("The decision was not saved."))
         else:
             messages.success(request, _("The decision is recorded."))
@@ -285,7 +276,7 @@ def filed_project(request, pk):
                 reason=request.POST.get("reason", ""),
             )
         except ValidationError as error:
-            errors = _errors_of(error)
+            errors = service_error_dict(error)
             messages.error(request, _("The split was not changed."))
         else:
             messages.success(request, _("The budget years are re-split."))
@@ -343,7 +334,7 @@ def arrangement_list(request):
                 user=request.user, province=province, year=year
             )
         except ValidationError as error:
-            _flash(request, error)
+            messages_add_service_errors(request, error)
             return redirect("determination:arrangements")
         messages.success(request, _("The arrangement is compiled from the filed lists."))
         return redirect("determination:arrangement", pk=arrangement.pk)
@@ -397,7 +388,7 @@ def arrangement_publish(request, pk):
     try:
         services.arrangement_publish(user=request.user, arrangement=arrangement)
     except ValidationError as error:
-        _flash(request, error)
+        messages_add_service_errors(request, error)
     else:
         messages.success(request, _("The arrangement is published."))
     return redirect("determination:arrangement", pk=arrangement.pk)
@@ -462,7 +453,7 @@ def adjustment_new(request, pk):
                 new_procurement_item=post.get("new_procurement_item", ""),
             )
         except ValidationError as error:
-            errors = _errors_of(error)
+            errors = service_error_dict(error)
             messages.error(request, _("The adjustment was not requested: see the marked fields."))
         else:
             messages.success(request, _("The adjustment awaits the member unit's consent."))
@@ -504,7 +495,7 @@ def adjustment_detail(request, pk):
             else:
                 raise Http404
         except ValidationError as error:
-            _flash(request, error)
+            messages_add_service_errors(request, error)
         else:
             messages.success(request, _("The adjustment is updated."))
         return redirect("determination:adjustment", pk=adjustment.pk)

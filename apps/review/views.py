@@ -14,6 +14,7 @@ from apps.accounts.models import Organisation
 from apps.accounts.roles import Role
 from apps.calls.models import AnnualCall
 from apps.calls.selectors import call_get
+from apps.core.forms import messages_add_service_errors, service_error_dict
 
 from . import exports, selectors, services
 from .models import (
@@ -38,16 +39,6 @@ def _office_call(request, pk) -> AnnualCall:
         return call_get(user=request.user, pk=pk)
     except AnnualCall.DoesNotExist as exc:
         raise Http404 from exc
-
-
-def _errors_of(error: ValidationError) -> dict:
-    return error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
-
-
-def _flash_errors(request, error: ValidationError) -> None:
-    for messages_ in _errors_of(error).values():
-        for message in messages_:
-            messages.error(request, message)
 
 
 @login_required
@@ -104,7 +95,7 @@ def review_round_action(request, call_pk, action):
         else:
             raise Http404
     except ValidationError as error:
-        _flash_errors(request, error)
+        messages_add_service_errors(request, error)
     except ValueError:
         messages.error(request, _("Give a whole number of experts."))
     return redirect("review:round", call_pk=call.pk)
@@ -127,7 +118,7 @@ def review_result_adjust(request, pk):
         )
         messages.success(request, _("The proposal is changed."))
     except ValidationError as error:
-        _flash_errors(request, error)
+        messages_add_service_errors(request, error)
     return redirect("review:round", call_pk=result.round.call_id)
 
 
@@ -145,7 +136,7 @@ def my_assignments(request):
             messages.success(request, _("Relation declared."))
             return redirect("review:my")
         except ValidationError as error:
-            errors = _errors_of(error)
+            errors = service_error_dict(error)
     return render(
         request,
         "review/my_assignments.html",
@@ -279,7 +270,7 @@ def score_sheet(request, pk):
             )
             return redirect("review:sheet", pk=assignment.pk)
         except ValidationError as error:
-            errors = _errors_of(error)
+            errors = service_error_dict(error)
             posted = request.POST
     export = request.GET.get("export")
     if export in EXPORT_FORMATS:
@@ -322,7 +313,7 @@ def assignment_conflict(request, pk):
         )
     except (ValidationError, PermissionDenied) as error:
         if isinstance(error, ValidationError):
-            _flash_errors(request, error)
+            messages_add_service_errors(request, error)
             return redirect("review:sheet", pk=assignment.pk)
         raise
     messages.success(
@@ -354,7 +345,7 @@ def organisation_events(request):
         except (Organisation.DoesNotExist, ValueError):
             errors = {"organisation": [_("Choose an organisation of your region.")]}
         except ValidationError as error:
-            errors = _errors_of(error)
+            errors = service_error_dict(error)
     return render(
         request,
         "review/events.html",

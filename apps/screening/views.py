@@ -10,6 +10,7 @@ from django_tasks import TaskResultStatus
 from apps.accounts.roles import Role
 from apps.calls.models import AnnualCall
 from apps.calls.selectors import call_get
+from apps.core.forms import service_error_dict
 
 from . import exports, selectors, services
 from .models import Indicator, PreliminaryReview, SimilarityPair
@@ -84,7 +85,7 @@ def screening_review(request, pk):
                 summary=request.POST.get("summary", ""),
             )
         except ValidationError as exc:
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+            errors = service_error_dict(exc, non_field_key="")
             messages.error(request, _("The decision was not saved: see the marked indicators."))
         else:
             messages.success(request, _("Preliminary review decided."))
