@@ -14,6 +14,7 @@ from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
 
 from . import selectors
+from .results import sheet_totals
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -104,7 +105,7 @@ def sheet_response(*, assignment, rubric, fmt: str) -> HttpResponse:
                 "assignment": assignment,
                 "rubric": rubric,
                 "lines": lines,
-                "total": sum((s.score for s in assignment.scores.all()), 0),
+                "total": sheet_totals(assignment, rubric.bonus_max).base,
             },
         )
         return _download(content, content_type="application/pdf", filename=filename, ext="pdf")

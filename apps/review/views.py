@@ -1,7 +1,5 @@
 """Pages of the expert review: the office's round board, the expert's sheets, events, pool."""
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +22,7 @@ from .models import (
     ReviewResult,
     RoundStatus,
 )
+from .results import sheet_totals
 
 EXPORT_FORMATS = {"pdf", "xlsx"}
 
@@ -276,16 +275,6 @@ def score_sheet(request, pk):
     if export in EXPORT_FORMATS:
         return exports.sheet_response(assignment=assignment, rubric=rubric, fmt=export)
     lines = selectors.sheet_lines(rubric=rubric, assignment=assignment)
-    total = sum(
-        (
-            line.saved.score
-            for _fl, indicators in lines
-            for _ind, rows in indicators
-            for line in rows
-            if line.saved
-        ),
-        Decimal("0"),
-    )
     return render(
         request,
         "review/sheet.html",
@@ -297,7 +286,7 @@ def score_sheet(request, pk):
             and assignment.status == AssignmentStatus.ASSIGNED
             and assignment.round.status == RoundStatus.SCORING,
             "errors": errors,
-            "total": total,
+            "total": sheet_totals(assignment, rubric.bonus_max).base,
         }
         | _extras(rubric, assignment, posted, errors),
     )
