@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.roles import Role
+
 MB = 1024 * 1024
 GB = 1024 * MB
 
@@ -137,6 +139,52 @@ PURPOSES: dict[str, Purpose] = {
 }
 
 PURPOSE_CHOICES = [(p.code, p.label) for p in PURPOSES.values()]
+
+# Which purposes of evidence each role files in its own work, and so may also put a new version
+# of (together with "uploaded by your organisation" and "the record is still open", see
+# `apps.evidence.records`). Read from the services that upload: the procuring authority (hrss)
+# files tender documents and award notices, the social-insurance agency the agreement and the
+# vouchers, the winner (an implementer, platform or evaluator) its implementation plan;
+# applicants attach scans to their applications; offices and member units file minutes and
+# consent documents ("general"). A role that is not listed (user administrators) owns none.
+R = Role
+ROLE_PURPOSES: dict[str, frozenset[str]] = {
+    R.OFFICE: frozenset({"procurement_document", "report", "site_photo", "general"}),
+    R.MEMBER_UNIT: frozenset({"report", "general"}),
+    R.HRSS: frozenset({"procurement_document", "report", "general"}),
+    R.SI_AGENCY: frozenset({"procurement_document", "report", "general"}),
+    R.APPLICANT: frozenset({"report", "site_photo", "general"}),
+    R.IMPLEMENTER: frozenset(
+        {
+            "compliance_document",
+            "procurement_document",
+            "training_material",
+            "site_photo",
+            "recording",
+            "report",
+            "general",
+        }
+    ),
+    R.ONLINE_PLATFORM: frozenset(
+        {
+            "compliance_document",
+            "procurement_document",
+            "training_material",
+            "recording",
+            "report",
+            "general",
+        }
+    ),
+    R.EVALUATOR: frozenset(
+        {"compliance_document", "procurement_document", "site_photo", "report", "general"}
+    ),
+    R.EXPERT: frozenset({"compliance_document"}),
+    R.AUDITOR: frozenset({"report"}),
+}
+
+
+def role_owns_purpose(role: str, purpose: str) -> bool:
+    return purpose in ROLE_PURPOSES.get(role, frozenset())
 
 
 def purpose_get(code: str) -> Purpose:

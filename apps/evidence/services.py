@@ -39,6 +39,7 @@ from apps.audit.services import audit_record
 
 from .models import EvidenceFile, EvidenceVersion, StoredBlob
 from .purposes import Kind, Purpose, file_type_for_extension, purpose_get
+from .selectors import evidence_replace_refusal
 from .sniffing import Detected, sniff_file_type
 
 logger = logging.getLogger(__name__)
@@ -194,6 +195,17 @@ def _check_placement(*, jurisdiction, project) -> None:
         )
 
 
+def _check_may_replace(*, uploaded_by, evidence_file: EvidenceFile) -> None:
+    """Only the uploading organisation, for a purpose its role owns, while the record the file
+    supports is open (`selectors.evidence_replace_refusal`)."""
+    refusal = evidence_replace_refusal(user=uploaded_by, evidence_file=evidence_file)
+    if refusal is None:
+        return
+    if refusal.forbidden:
+        raise PermissionDenied(refusal.message)
+    raise ValidationError(refusal.message, code=refusal.code)
+
+
 def _new_evidence_file(
     *, uploaded_by, purpose: Purpose, title: str, jurisdiction, project, organisation
 ) -> EvidenceFile:
@@ -280,8 +292,12 @@ def evidence_upload(
     """Stores an upload as a new evidence file, or (`replaces=`) as its next version.
 
     `jurisdiction`, `project` and `organisation` place a new file; a new version keeps those
-    of the file it replaces (and its purpose: passing another one is refused). Raises
-    ValidationError for bad input and PermissionDenied for a target the uploader cannot see.
+    of the file it replaces (and its purpose: passing another one is refused). A new version
+    is for the organisation that uploaded the current one, for a purpose its role owns, while
+    the record the file supports is open (`selectors.evidence_replace_refusal`); the earlier
+    versions stay, and the pointer change is audited like every write. Raises ValidationError
+    for bad input or a closed record, and PermissionDenied for a target the uploader cannot
+    see or does not own.
     """
     storage = evidence_storage()
     written: list[str] = []
@@ -326,6 +342,14 @@ def _upload(
             raise PermissionDenied(
                 _("You cannot add a version to a document you do not have access to.")
             )
+        # Checked first so that a refused user learns nothing about its file's checks; checked
+        # again under the row lock below, where it is authoritative.
+        _check_may_replace(
+            uploaded_by=uploaded_by,
+            evidence_file=EvidenceFile.unscoped.select_related("current_version__uploaded_by").get(
+                pk=replaces.pk
+            ),
+        )
         if purpose_code and purpose_code != replaces.purpose:
             raise ValidationError(
                 {
@@ -361,6 +385,7 @@ def _upload(
     if replaces is not None:
         # Versions are numbered under the file's row lock: concurrent replacements queue up.
         evidence_file = EvidenceFile.unscoped.select_for_update().get(pk=replaces.pk)
+        _check_may_replace(uploaded_by=uploaded_by, evidence_file=evidence_file)
         number = (evidence_file.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     else:
         _check_placement(jurisdiction=jurisdiction, project=project)

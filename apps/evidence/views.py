@@ -68,6 +68,9 @@ def _render_detail(request, evidence_file, replace_form, status=200):
         "purpose": PURPOSES.get(evidence_file.purpose),
         "versions": selectors.evidence_versions(evidence_file=evidence_file),
         "replace_form": replace_form,
+        "replace_refusal": selectors.evidence_replace_refusal(
+            user=request.user, evidence_file=evidence_file
+        ),
     }
     return render(request, "evidence/evidence_detail.html", context, status=status)
 
@@ -98,6 +101,7 @@ def evidence_replace(request, pk):
             form_add_service_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
+            return _render_detail(request, evidence_file, form, status=403)
         else:
             messages.success(
                 request,
