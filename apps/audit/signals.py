@@ -7,6 +7,8 @@ all the same. The "before" snapshot is read in pre_save, so an update costs one 
 from django.apps import apps
 from django.db.models.signals import post_delete, post_save, pre_save
 
+from apps.core.crypto import audit_fingerprint
+
 from .models import AuditAction, AuditChainHead, AuditEntry
 from .services import audit_jurisdiction_path, audit_project_id, audit_record
 
@@ -15,6 +17,10 @@ REDACTED_FIELDS = {"password", "key_hash", "session_generation"}
 
 
 def snapshot(instance) -> dict:
+    """The field values an audit entry keeps. No personal data in clear (GB/T 22239-2019
+    8.1.4.8/8.1.4.11; OWASP ASVS 5.0 16.2.5): every encrypted field is masked by default, as
+    a keyed fingerprint that still shows whether it changed; a field opts in to clear logging
+    with `audit_clear=True`. Secrets and fields marked `audit_masked` show a plain mask."""
     data = {}
     for field in instance._meta.concrete_fields:
         name = field.attname
@@ -22,7 +28,10 @@ def snapshot(instance) -> dict:
             data[name] = "•••"
             continue
         value = getattr(instance, name)
-        if getattr(field, "audit_masked", False) and value:
+        encrypted = getattr(field, "encrypted", False)
+        if value and encrypted and not getattr(field, "audit_clear", False):
+            value = audit_fingerprint(str(value))
+        elif getattr(field, "audit_masked", False) and value:
             value = "•••"
         data[name] = value
     return data
