@@ -3,8 +3,9 @@
 # using the embedded defaults (SQLite, local files, the database task queue).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+# The demo runs on the development keys, which only a debug instance accepts (apps.core.checks).
 export WIPP_DEBUG="${WIPP_DEBUG:-1}"
+bash scripts/setup.sh
 .venv/bin/python manage.py seed_demo
 .venv/bin/python manage.py db_worker >var/worker.log 2>&1 &
 worker=$!

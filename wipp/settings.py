@@ -13,17 +13,19 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("WIPP_DEBUG", default=False)
-SECRET_KEY = env.str("WIPP_SECRET_KEY", default="dev-only-insecure-key-change-me-in-production")
+# Development defaults of the keys: with DEBUG off, apps.core.checks refuses to start on them.
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-change-me-in-production"
+DEVELOPMENT_FIELD_KEY = "wipp-development-field-key-not-for-production"
+DEVELOPMENT_BLIND_INDEX_KEY = "wipp-development-blind-index-key"
+SECRET_KEY = env.str("WIPP_SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
 ALLOWED_HOSTS = env.list("WIPP_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("WIPP_CSRF_TRUSTED_ORIGINS", default=[])
 VAR_DIR = Path(env.str("WIPP_VAR_DIR", default=str(BASE_DIR / "var")))
 
 # Keys for personal data at rest (Fernet) and for blind indexes (HMAC). Production sets both;
 # the first key of WIPP_FIELD_KEYS encrypts, all of them decrypt (key rotation).
-FIELD_ENCRYPTION_KEYS = env.list(
-    "WIPP_FIELD_KEYS", default=["wipp-development-field-key-not-for-production"]
-)
-BLIND_INDEX_KEY = env.str("WIPP_BLIND_INDEX_KEY", default="wipp-development-blind-index-key")
+FIELD_ENCRYPTION_KEYS = env.list("WIPP_FIELD_KEYS", default=[DEVELOPMENT_FIELD_KEY])
+BLIND_INDEX_KEY = env.str("WIPP_BLIND_INDEX_KEY", default=DEVELOPMENT_BLIND_INDEX_KEY)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
