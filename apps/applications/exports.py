@@ -1,32 +1,19 @@
 """Excel exports of application lists (region-scoped: they export what the user can see)."""
 
-import io
-
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from apps.core.excel import Column, new_workbook, workbook_bytes, write_table, xlsx_response
 
 
-def workbook_response(*, title: str, headers: list[str], rows, filename: str) -> HttpResponse:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.xlsx"'
-    return response
+def workbook_response(
+    *, title: str, headers: list[Column | str], rows, filename: str
+) -> HttpResponse:
+    """One table as an xlsx attachment, through the shared helper (literal text, layout)."""
+    book, sheet = new_workbook(title)
+    write_table(sheet, columns=headers, rows=rows)
+    return xlsx_response(workbook_bytes(book), filename=filename)
 
 
 def applications_xlsx_response(applications) -> HttpResponse:
@@ -34,16 +21,16 @@ def applications_xlsx_response(applications) -> HttpResponse:
     from apps.audit.services import audit_record
 
     headers = [
-        _("Application number"),
-        _("Call"),
-        _("Jurisdiction"),
-        _("Applicant"),
-        _("Project name"),
-        _("Project type"),
-        _("Industry"),
-        _("Amount requested (yuan)"),
-        _("Status"),
-        _("Submitted at"),
+        Column(_("Application number"), 20),
+        Column(_("Call"), 30),
+        Column(_("Jurisdiction"), 12),
+        Column(_("Applicant"), 30),
+        Column(_("Project name"), 36),
+        Column(_("Project type"), 12),
+        Column(_("Industry"), 14),
+        Column(_("Amount requested (yuan)"), 16, "money"),
+        Column(_("Status"), 12),
+        Column(_("Submitted at"), 17, "datetime"),
     ]
     rows = [
         [

@@ -1,24 +1,28 @@
 """The annual arrangement as PDF (WeasyPrint, Chinese font) and Excel. Both carry only the
 entries the user's scope shows (a city exports its own lines), and every export is audited."""
 
-import io
 from decimal import Decimal
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Font
 
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
+from apps.core.excel import (
+    MONEY_FORMAT,
+    XLSX,
+    Column,
+    append_row,
+    new_workbook,
+    sheet_title,
+    workbook_bytes,
+    write_table,
+)
 
 from . import selectors
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MONEY_FORMAT = "#,##0.00"
 
 
 def _audit(arrangement, fmt: str, count: int) -> None:
@@ -74,57 +78,32 @@ def arrangement_pdf(*, user, arrangement) -> bytes:
     return content
 
 
-HEADERS = (
-    ("No.", 6),
-    ("Jurisdiction", 12),
-    ("Project number", 22),
-    ("Project name", 40),
-    ("Applicant", 30),
-    ("Type", 8),
-    ("Industry", 12),
-    ("Procurement item", 18),
-    ("Start", 12),
-    ("End", 12),
-    ("Amount (yuan)", 16),
-)
-
-
 def arrangement_xlsx(*, user, arrangement) -> bytes:
     context = export_context(user=user, arrangement=arrangement)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = str(arrangement.year)
-    sheet.append([arrangement.title])
+    book, sheet = new_workbook(str(arrangement.year))
+    append_row(sheet, [arrangement.title])
     sheet["A1"].font = Font(bold=True, size=14)
     status = arrangement.get_status_display()
-    sheet.append([f"{_('Status')}: {status}"])
+    append_row(sheet, [f"{_('Status')}: {status}"])
     sheet.append([])
-    labels = {
-        "No.": _("No."),
-        "Jurisdiction": _("Jurisdiction"),
-        "Project number": _("Project number"),
-        "Project name": _("Project name"),
-        "Applicant": _("Applicant"),
-        "Type": _("Type"),
-        "Industry": _("Industry"),
-        "Procurement item": _("Procurement item"),
-        "Start": _("Start"),
-        "End": _("End"),
-        "Amount (yuan)": _("Amount (yuan)"),
-    }
-    sheet.append([labels[h] for h, _w in HEADERS])
-    header_row = sheet.max_row
-    thin = Side(style="thin", color="888888")
-    for index, (_h, width) in enumerate(HEADERS, start=1):
-        cell = sheet.cell(row=header_row, column=index)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="1F4E79")
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
-        sheet.column_dimensions[get_column_letter(index)].width = width
+    columns = [
+        Column(_("No."), 6, "number"),
+        Column(_("Jurisdiction"), 12),
+        Column(_("Project number"), 22),
+        Column(_("Project name"), 40, wrap=True),
+        Column(_("Applicant"), 30, wrap=True),
+        Column(_("Type"), 8),
+        Column(_("Industry"), 12),
+        Column(_("Procurement item"), 18),
+        Column(_("Start"), 12, "date"),
+        Column(_("End"), 12, "date"),
+        Column(_("Amount (yuan)"), 16, "money"),
+    ]
     types = {"training": _("Training"), "promotion": _("Promotion")}
-    for number, entry in enumerate(context["entries"], start=1):
-        sheet.append(
+    write_table(
+        sheet,
+        columns=columns,
+        rows=(
             [
                 number,
                 entry.jurisdiction.name,
@@ -138,26 +117,28 @@ def arrangement_xlsx(*, user, arrangement) -> bytes:
                 entry.end_date,
                 entry.amount,
             ]
-        )
-        row = sheet.max_row
-        sheet.cell(row=row, column=11).number_format = MONEY_FORMAT
-        for column in (9, 10):
-            sheet.cell(row=row, column=column).number_format = "yyyy-mm-dd"
-    sheet.append([_("Total"), "", "", "", "", "", "", "", "", "", context["total"]])
-    total_row = sheet.max_row
+            for number, entry in enumerate(context["entries"], start=1)
+        ),
+    )
+    total_row = append_row(
+        sheet, [_("Total"), "", "", "", "", "", "", "", "", "", context["total"]]
+    )
     sheet.cell(row=total_row, column=1).font = Font(bold=True)
     sheet.cell(row=total_row, column=11).font = Font(bold=True)
     sheet.cell(row=total_row, column=11).number_format = MONEY_FORMAT
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
     if context["adjustments"]:
-        history = book.create_sheet(_("Adjustments")[:31])
-        history.append(
-            [_("Number"), _("Kind"), _("What changes"), _("Before"), _("After"), _("Reason")]
-        )
-        for cell in history[1]:
-            cell.font = Font(bold=True)
-        for adjustment in context["adjustments"]:
-            history.append(
+        history = book.create_sheet(sheet_title(_("Adjustments")))
+        write_table(
+            history,
+            columns=[
+                Column(_("Number"), 18),
+                Column(_("Kind"), 14),
+                Column(_("What changes"), 30, wrap=True),
+                Column(_("Before"), 30, wrap=True),
+                Column(_("After"), 30, wrap=True),
+                Column(_("Reason"), 30, wrap=True),
+            ],
+            rows=(
                 [
                     adjustment.number,
                     str(adjustment.get_kind_display()),
@@ -166,11 +147,12 @@ def arrangement_xlsx(*, user, arrangement) -> bytes:
                     adjustment.after_text,
                     adjustment.reason,
                 ]
-            )
-    buffer = io.BytesIO()
-    book.save(buffer)
+                for adjustment in context["adjustments"]
+            ),
+        )
+    content = workbook_bytes(book)
     _audit(arrangement, "xlsx", len(context["entries"]))
-    return buffer.getvalue()
+    return content
 
 
 def arrangement_response(*, user, arrangement, fmt: str) -> HttpResponse:

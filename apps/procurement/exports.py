@@ -1,31 +1,26 @@
 """Exports of procurement: the traceability matrix as Excel, the OCDS package (audited)."""
 
-import io
-
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
+from apps.core.excel import XLSX, Column, append_row, new_workbook, workbook_bytes, write_table
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-
-def traceability_headers() -> list[str]:
+def traceability_columns() -> list[Column]:
     return [
-        _("Procurement"),
-        _("No."),
-        _("Requirement"),
-        _("Quantity"),
-        _("Unit"),
-        _("Specification"),
-        _("Details"),
-        _("Acceptance criterion"),
-        _("Evidence"),
-        _("Verdict"),
+        Column(_("Procurement"), 28, wrap=True),
+        Column(_("No."), 6),
+        Column(_("Requirement"), 28, wrap=True),
+        Column(_("Quantity"), 10, "number"),
+        Column(_("Unit"), 8),
+        Column(_("Specification"), 30, wrap=True),
+        Column(_("Details"), 40, wrap=True),
+        Column(_("Acceptance criterion"), 40, wrap=True),
+        Column(_("Evidence"), 14),
+        Column(_("Verdict"), 10),
     ]
 
 
@@ -46,31 +41,19 @@ def traceability_cells(row) -> list:
 
 
 def traceability_workbook(*, project, rows) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Traceability")[:31]
-    sheet.append(
-        [_("Traceability matrix: requirement → acceptance criterion → evidence → verdict")]
+    book, sheet = new_workbook(_("Traceability"))
+    append_row(
+        sheet, [_("Traceability matrix: requirement → acceptance criterion → evidence → verdict")]
     )
-    sheet.append([f"{project.code} {project.name}"])
-    sheet.append([_("Generated at %(time)s") % {"time": f"{timezone.localtime():%Y-%m-%d %H:%M}"}])
+    append_row(sheet, [f"{project.code} {project.name}"])
+    append_row(
+        sheet, [_("Generated at %(time)s") % {"time": f"{timezone.localtime():%Y-%m-%d %H:%M}"}]
+    )
     sheet.append([])
-    sheet.append(traceability_headers())
-    for cell in sheet[5]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    for row in rows:
-        sheet.append(traceability_cells(row))
-    for row in sheet.iter_rows(min_row=6):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    widths = [28, 6, 28, 10, 8, 30, 40, 40, 14, 10]
-    for index, width in enumerate(widths):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    sheet.freeze_panes = "A6"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    write_table(
+        sheet, columns=traceability_columns(), rows=(traceability_cells(row) for row in rows)
+    )
+    return workbook_bytes(book)
 
 
 def traceability_response(*, project, rows) -> HttpResponse:

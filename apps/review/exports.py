@@ -1,22 +1,24 @@
 """Documents for signature: each expert's score sheet and the combined score table, as PDF
 (WeasyPrint, Chinese font) and Excel. Every export is written to the audit log."""
 
-import io
-
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
+from apps.core.excel import (
+    XLSX,
+    Column,
+    append_row,
+    new_workbook,
+    workbook_bytes,
+    write_table,
+)
 
 from . import selectors
 from .results import sheet_totals
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _audit_export(*, obj, object_type: str, jurisdiction_path: str, message: str) -> None:
@@ -44,26 +46,17 @@ def pdf_bytes(template: str, context: dict) -> bytes:
     return HTML(string=html).write_pdf()
 
 
-def _workbook(title: str, headers: list[str], rows: list[list], preamble: list[str]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
+def _workbook(
+    title: str, headers: list[Column | str], rows: list[list], preamble: list[str]
+) -> bytes:
+    book, sheet = new_workbook(title)
     for line in preamble:
-        sheet.append([line])
+        append_row(sheet, [line])
     sheet.append([])
-    sheet.append(headers)
-    header_row = len(preamble) + 2
-    for cell in sheet[header_row]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    for row in rows:
-        sheet.append(row)
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    write_table(sheet, columns=headers, rows=rows)
     sheet.append([])
-    sheet.append([_("Signature:"), "", _("Date:")])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    append_row(sheet, [_("Signature:"), "", _("Date:")])
+    return workbook_bytes(book)
 
 
 def _sheet_rows(lines) -> list[list]:
@@ -110,14 +103,14 @@ def sheet_response(*, assignment, rubric, fmt: str) -> HttpResponse:
         )
         return _download(content, content_type="application/pdf", filename=filename, ext="pdf")
     headers = [
-        _("First-level indicator"),
-        _("Indicator"),
-        _("Maximum"),
-        _("Level"),
-        _("Score"),
-        _("Computed by the platform"),
-        _("Reason for overriding"),
-        _("Comment"),
+        Column(_("First-level indicator"), 18),
+        Column(_("Indicator"), 40, wrap=True),
+        Column(_("Maximum"), 9, "number"),
+        Column(_("Level"), 12),
+        Column(_("Score"), 9, "number"),
+        Column(_("Computed by the platform"), 12, "number"),
+        Column(_("Reason for overriding"), 30, wrap=True),
+        Column(_("Comment"), 30, wrap=True),
     ]
     preamble = [
         rubric.title,
@@ -156,17 +149,23 @@ def results_response(*, review_round, fmt: str) -> HttpResponse:
             {"round": review_round, "call": call, "results": results, "first_levels": first_levels},
         )
         return _download(content, content_type="application/pdf", filename=filename, ext="pdf")
-    headers = [_("Rank"), _("Application number"), _("Applicant"), _("Project name"), _("Experts")]
-    headers += [f"{fl.code} {fl.name}" for fl in first_levels]
+    headers = [
+        Column(_("Rank"), 6, "number"),
+        Column(_("Application number"), 20),
+        Column(_("Applicant"), 28),
+        Column(_("Project name"), 34),
+        Column(_("Experts"), 8, "number"),
+    ]
+    headers += [Column(f"{fl.code} {fl.name}", 12, "number") for fl in first_levels]
     headers += [
-        _("Score of indicators 1–6"),
-        _("Bonus"),
-        _("Deductions"),
-        _("Final score"),
-        _("Vetoed by"),
-        _("Amount requested (yuan)"),
-        _("Proposed for funding"),
-        _("Reason for the office's adjustment"),
+        Column(_("Score of indicators 1–6"), 12, "number"),
+        Column(_("Bonus"), 8, "number"),
+        Column(_("Deductions"), 10, "number"),
+        Column(_("Final score"), 10, "number"),
+        Column(_("Vetoed by"), 12),
+        Column(_("Amount requested (yuan)"), 16, "money"),
+        Column(_("Proposed for funding"), 10),
+        Column(_("Reason for the office's adjustment"), 30, wrap=True),
     ]
     rows = []
     for result in results:

@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 from apps.applications.exports import workbook_response
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
+from apps.core.excel import Column
 
 from .models import Indicator
 
@@ -12,10 +13,21 @@ def _mark(value) -> str:
 
 
 def screening_xlsx_response(*, call, reviews):
-    headers = [_("Application number"), _("Applicant"), _("Project name")]
+    headers = [
+        Column(_("Application number"), 20),
+        Column(_("Applicant"), 30),
+        Column(_("Project name"), 36),
+    ]
     for _code, label in Indicator.choices:
-        headers += [f"{label} ({_('platform')})", f"{label} ({_('reviewer')})", _("Reason")]
-    headers += [_("Outcome"), _("Reasons given to the applicant")]
+        headers += [
+            Column(f"{label} ({_('platform')})", 10),
+            Column(f"{label} ({_('reviewer')})", 10),
+            Column(_("Reason"), 30, wrap=True),
+        ]
+    headers += [
+        Column(_("Outcome"), 12),
+        Column(_("Reasons given to the applicant"), 40, wrap=True),
+    ]
     rows = []
     for review in reviews:
         verdicts = {v.indicator: v for v in review.verdicts.all()}
