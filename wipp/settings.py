@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "apps.core.middleware.SecurityHeadersMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "apps.core.middleware.RequestContextMiddleware",
     "apps.accounts.middleware.SecondFactorRequiredMiddleware",
@@ -210,6 +211,15 @@ STORAGES = {
 }
 # Largest upload accepted (bytes); each evidence purpose may set a smaller limit.
 EVIDENCE_MAX_UPLOAD_BYTES = env.int("WIPP_EVIDENCE_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)
+# ZIP containers (.docx, .xlsx, .zip) are refused as zip bombs past these limits
+# (apps.evidence.content_checks): total unpacked size, unpacked/packed ratio (once more than
+# the floor is unpacked) and number of members.
+EVIDENCE_ZIP_MAX_UNCOMPRESSED_BYTES = env.int(
+    "WIPP_EVIDENCE_ZIP_MAX_UNCOMPRESSED_BYTES", default=200 * 1024 * 1024
+)
+EVIDENCE_ZIP_MAX_RATIO = env.int("WIPP_EVIDENCE_ZIP_MAX_RATIO", default=100)
+EVIDENCE_ZIP_RATIO_FLOOR_BYTES = 10 * 1024 * 1024
+EVIDENCE_ZIP_MAX_MEMBERS = env.int("WIPP_EVIDENCE_ZIP_MAX_MEMBERS", default=10_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -26,6 +26,7 @@ import logging
 import os
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
@@ -37,6 +38,7 @@ from django.utils.translation import gettext as _
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
 
+from .content_checks import pdf_has_active_content, zip_bomb_reason
 from .models import EvidenceFile, EvidenceVersion, StoredBlob
 from .purposes import Kind, Purpose, file_type_for_extension, purpose_get
 from .selectors import evidence_replace_refusal
@@ -150,6 +152,35 @@ def _check_type(*, detected: Detected, name: str, purpose: Purpose) -> Detected:
         }
         raise _file_error(message, code="type_not_accepted")
     return detected
+
+
+def _check_content(*, detected: Detected, uploaded_file, name: str, size: int) -> None:
+    """No active PDFs and no decompression bombs (see `content_checks`)."""
+    kind = detected.file_type.kind if detected.file_type else None
+    if kind == Kind.PDF and pdf_has_active_content(uploaded_file):
+        message = _(
+            "“%(name)s” contains active content (JavaScript, or an action that runs when it is "
+            "opened) and is not accepted. Print it to a new PDF, or export it again without "
+            "scripts, and upload that copy."
+        ) % {"name": name}
+        raise _file_error(message, code="pdf_active_content")
+    if kind in (Kind.OFFICE, Kind.ZIP):
+        reason = zip_bomb_reason(uploaded_file, archive_size=size)
+        if reason == "damaged":
+            message = _(
+                "“%(name)s” is a damaged or encrypted archive whose content cannot be checked."
+            ) % {"name": name}
+            raise _file_error(message, code="zip_damaged")
+        if reason is not None:
+            message = _(
+                "“%(name)s” unpacks to more than %(limit)s, to too many files, or out of all "
+                "proportion to its size, and is refused as a possible zip bomb. Upload the "
+                "document without the embedded bulk data."
+            ) % {
+                "name": name,
+                "limit": filesizeformat(settings.EVIDENCE_ZIP_MAX_UNCOMPRESSED_BYTES),
+            }
+            raise _file_error(message, code="zip_bomb")
 
 
 def _hash_stream(file) -> tuple[str, int]:
@@ -381,6 +412,7 @@ def _upload(
     detected = _check_type(detected=sniff_file_type(uploaded_file), name=name, purpose=purpose)
     sha256, size = _hash_stream(uploaded_file)
     _check_size(size=size, name=name, purpose=purpose)
+    _check_content(detected=detected, uploaded_file=uploaded_file, name=name, size=size)
 
     if replaces is not None:
         # Versions are numbered under the file's row lock: concurrent replacements queue up.
