@@ -6,7 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.money import MoneyField
-from apps.core.scoping import RegionScopedModel, Scope, region_q
+from apps.core.ownership import ProjectOwnedModel
+from apps.core.scoping import Scope
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
@@ -17,7 +18,7 @@ class CallStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class AnnualCall(RegionScopedModel):
+class AnnualCall(ProjectOwnedModel):
     """申报通知 — an office's call for next year's projects (HB §4), with the application
     requirements the preliminary review checks against (SZ P1③, P3)."""
 
@@ -109,16 +110,11 @@ class AnnualCall(RegionScopedModel):
         return self.title
 
     @classmethod
-    def scope_filter(cls, scope: Scope) -> Q | None:
-        if scope.region_path:
-            return region_q("jurisdiction", scope)
+    def external_filter(cls, scope: Scope) -> Q | None:
         if scope.participant:
             # Applicants and other parties read published calls (they are public anyway).
             return ~Q(status=CallStatus.DRAFT)
         return None
-
-    def audit_jurisdiction_path(self) -> str:
-        return self.jurisdiction.path
 
     @property
     def allowed_types(self) -> list[str]:

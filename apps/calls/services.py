@@ -1,20 +1,26 @@
 """The annual call (HB §4): drafted, published to the public, closed."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from apps.accounts.roles import Role
+from apps.core.levels import level_require
 from apps.core.workflow import Transition, TransitionTable, transition_apply
+
+from apps.applications.models import SUBMITTED_STATUSES, ApplicationStatus
 
 from .models import AnnualCall, CallStatus
 
 CALL_WORKFLOW = TransitionTable(
     field="status",
     transitions=[
-        Transition("publish", CallStatus.DRAFT, CallStatus.PUBLISHED, {Role.OFFICE}),
-        Transition("close", CallStatus.PUBLISHED, CallStatus.CLOSED, {Role.OFFICE}),
+        Transition(
+            "publish", CallStatus.DRAFT, CallStatus.PUBLISHED, {Role.OFFICE}, clause="HB §4"
+        ),
+        Transition("close", CallStatus.PUBLISHED, CallStatus.CLOSED, {Role.OFFICE}, clause="HB §4"),
     ],
 )
 
@@ -39,10 +45,12 @@ CALL_FIELDS = (
 
 def _check_office_of(user, jurisdiction) -> None:
     """The office of the call's own level (本级) drafts and publishes it."""
-    if user.is_superuser:
-        return
-    if user.role != Role.OFFICE or user.organisation.jurisdiction_id != jurisdiction.pk:
-        raise PermissionDenied(_("Only the office of this jurisdiction manages its calls."))
+    level_require(
+        user,
+        roles={Role.OFFICE},
+        jurisdiction=jurisdiction,
+        message=_("Only the office of this jurisdiction manages its calls."),
+    )
 
 
 def _check_industries(jurisdiction, key_industries) -> None:
@@ -57,6 +65,37 @@ def _check_industries(jurisdiction, key_industries) -> None:
                 % {"root": root.name, "names": "、".join(foreign)}
             }
         )
+
+
+def call_manageable_by(*, user, call: AnnualCall) -> bool:
+    try:
+        _check_office_of(user, call.jurisdiction)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def call_transition_consequence(*, call: AnnualCall, action: str) -> str:
+    """What publishing or closing does, for the confirmation the office sees first."""
+    deadline = date_format(timezone.localtime(call.closes_at), "Y-m-d H:i")
+    if action == "publish":
+        return _(
+            "The call goes on the public call page and applicants can apply until %(deadline)s. "
+            "A published call can no longer be edited; a change needs a published adjustment."
+        ) % {"deadline": deadline}
+    submitted = call.applications.filter(status__in=SUBMITTED_STATUSES).count()
+    drafts = call.applications.filter(status=ApplicationStatus.DRAFT).count()
+    if timezone.now() < call.closes_at:
+        return _(
+            "The call closes now, before its deadline of %(deadline)s: applicants can no longer "
+            "submit or withdraw. Submitted applications going to the preliminary review: "
+            "%(submitted)d; drafts that can no longer be submitted: %(drafts)d. A closed call "
+            "cannot be reopened."
+        ) % {"deadline": deadline, "submitted": submitted, "drafts": drafts}
+    return _(
+        "The call closes. Submitted applications going to the preliminary review: "
+        "%(submitted)d. A closed call cannot be reopened."
+    ) % {"submitted": submitted}
 
 
 @transaction.atomic
@@ -97,9 +136,13 @@ def call_publish(*, user, call: AnnualCall) -> AnnualCall:
     _check_office_of(user, call.jurisdiction)
     if call.closes_at <= timezone.now():
         raise ValidationError(_("The deadline has already passed; change it before publishing."))
-    transition_apply(table=CALL_WORKFLOW, instance=call, action="publish", user=user)
-    call.published_at = timezone.now()
-    call.save(update_fields=["published_at"])
+    transition_apply(
+        table=CALL_WORKFLOW,
+        instance=call,
+        action="publish",
+        user=user,
+        changes={"published_at": timezone.now()},
+    )
     return call
 
 

@@ -1,14 +1,20 @@
 """Explicit workflow: one table of allowed transitions per stage, executed by one service.
 
-Each transition names the state it leaves, the state it enters, the roles that may take it,
-whether a reason is required, and the deadline rule (by code) that it starts. Every applied
-transition is written to the audit log.
+Each transition names the state it leaves, the state it enters, the roles that may take it and
+at which level of the object (`apps.core.levels`), whether a reason is required, the deadline
+rule (by code) that it starts and the clause it rests on. `transition_apply` is the one executor:
+it locks the row, re-reads its state, checks role and level, writes and audits — one entry per
+transition. `actions_available` is the one selector of what a user may do next; pages and the
+API show exactly those actions.
 """
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
+
+from .levels import Level, actor_may, level_require
 
 
 @dataclass(frozen=True)
@@ -17,8 +23,11 @@ class Transition:
     source: str
     target: str
     roles: frozenset[str] | set[str] = field(default_factory=frozenset)
+    level: str = Level.OWN
     note_required: bool = False
     starts_deadline: str | None = None
+    clause: str = ""
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -32,33 +41,88 @@ class TransitionTable:
                 return transition
         return None
 
-    def available(self, *, source: str, role: str) -> list[Transition]:
-        return [t for t in self.transitions if t.source == source and role in t.roles]
+    def from_state(self, source: str) -> list[Transition]:
+        return [t for t in self.transitions if t.source == source]
+
+    def actions(self) -> set[str]:
+        return {t.action for t in self.transitions}
 
 
-def transition_apply(*, table: TransitionTable, instance, action: str, user, note: str = ""):
-    """Moves `instance` along `table` (without saving other fields) and audits the change."""
+def _state_label(instance, table: TransitionTable, value: str) -> str:
+    model_field = instance._meta.get_field(table.field)
+    return str(dict(model_field.flatchoices).get(value, value))
+
+
+def actions_available(*, table: TransitionTable, instance, user) -> list[Transition]:
+    """What `user` may do next on `instance`: the rows leaving its state whose role and level
+    the user has. Pages render these; nothing else decides which buttons appear."""
+    if instance is None or user is None or not user.is_authenticated:
+        return []
+    return [
+        t
+        for t in table.from_state(getattr(instance, table.field))
+        if actor_may(user, roles=t.roles, level=t.level, subject=instance)
+    ]
+
+
+def action_names(*, table: TransitionTable, instance, user) -> list[str]:
+    return [t.action for t in actions_available(table=table, instance=instance, user=user)]
+
+
+def transition_apply(
+    *,
+    table: TransitionTable,
+    instance,
+    action: str,
+    user,
+    note: str = "",
+    changes: dict | None = None,
+) -> Transition:
+    """Moves `instance` along `table`, together with `changes` (other fields the step sets,
+    e.g. who decided and when), in one locked write and one audit entry.
+
+    The row is locked (`select_for_update`) and its state re-read inside the transaction, so of
+    two concurrent requests one changes it and the other is refused with the state it found.
+    """
     from apps.audit.services import audit_transition
 
-    source = getattr(instance, table.field)
-    transition = table.find(source=source, action=action)
-    if transition is None:
-        raise ValidationError(
-            _("“%(action)s” is not possible while the status is “%(status)s”.")
-            % {"action": action, "status": source}
+    with transaction.atomic():
+        model = type(instance)
+        current = model._base_manager.select_for_update().filter(pk=instance.pk).first()
+        if current is None:
+            raise ValidationError(_("This record no longer exists."))
+        source = getattr(current, table.field)
+        transition = table.find(source=source, action=action)
+        if transition is None:
+            if table.actions() and action not in table.actions():
+                raise ValidationError(_("Unknown step “%(action)s”.") % {"action": action})
+            raise ValidationError(
+                _("“%(action)s” is not possible while the status is “%(status)s”.")
+                % {"action": action, "status": _state_label(instance, table, source)}
+            )
+        setattr(instance, table.field, source)
+        level_require(user, roles=transition.roles, level=transition.level, subject=instance)
+        if transition.note_required and not note.strip():
+            raise ValidationError({"note": _("Give the reason for this decision.")})
+        changes = dict(changes or {})
+        before = {table.field: source}
+        for name in changes:
+            before[name] = getattr(current, name)
+        changes[table.field] = transition.target
+        for name, value in changes.items():
+            setattr(instance, name, value)
+        # The transition's own entry below records the change; the generic save capture
+        # would record the same change a second time.
+        instance._audit_skip = True
+        try:
+            instance.save(update_fields=list(changes))
+        finally:
+            instance._audit_skip = False
+        audit_transition(
+            instance=instance,
+            before=before,
+            after={name: getattr(instance, name) for name in changes},
+            action_name=action,
+            note=note,
         )
-    if not user.is_superuser and user.role not in transition.roles:
-        raise PermissionDenied(_("Your role may not do “%(action)s” here.") % {"action": action})
-    if transition.note_required and not note.strip():
-        raise ValidationError({"note": _("Give the reason for this decision.")})
-    setattr(instance, table.field, transition.target)
-    instance.save(update_fields=[table.field])
-    audit_transition(
-        instance=instance,
-        field=table.field,
-        source=source,
-        target=transition.target,
-        action_name=action,
-        note=note,
-    )
     return transition

@@ -18,7 +18,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.money import MoneyField
-from apps.core.scoping import RegionScopedModel, Scope, region_q
+from apps.core.ownership import GovernmentOwnedModel, OwnedModel
+from apps.core.scoping import Scope
 
 
 def root_path_of(scope: Scope) -> str:
@@ -35,8 +36,10 @@ class DeterminationStatus(models.TextChoices):
     FILED = "filed", _("Filed")
 
 
-class Determination(RegionScopedModel):
+class Determination(GovernmentOwnedModel):
     """项目确定 — the determination chain of one call (HB §6)."""
+
+    jurisdiction_lookup = "call__jurisdiction"
 
     call = models.OneToOneField(
         "calls.AnnualCall",
@@ -75,23 +78,16 @@ class Determination(RegionScopedModel):
     def __str__(self) -> str:
         return f"{self.call} · {self.get_status_display()}"
 
-    @classmethod
-    def scope_filter(cls, scope: Scope) -> Q | None:
-        if scope.region_path:
-            return region_q("call__jurisdiction", scope)
-        return None
-
-    def audit_jurisdiction_path(self) -> str:
-        return self.call.jurisdiction.path
-
     @property
     def jurisdiction(self):
         return self.call.jurisdiction
 
 
-class ProposalEntry(models.Model):
+class ProposalEntry(OwnedModel):
     """One project of the city's proposal: a frozen copy of the review result it came from,
     and the joint meeting's decision on it."""
+
+    jurisdiction_lookup = "determination__call__jurisdiction"
 
     determination = models.ForeignKey(
         Determination, on_delete=models.CASCADE, related_name="entries"
@@ -133,12 +129,11 @@ class ProposalEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.application_number} {self.project_name}"
 
-    def audit_jurisdiction_path(self) -> str:
-        return self.determination.call.jurisdiction.path
 
-
-class JointMeeting(models.Model):
+class JointMeeting(OwnedModel):
     """联席会议 — the member units' joint meeting that reviewed one revision of the proposal."""
+
+    jurisdiction_lookup = "determination__call__jurisdiction"
 
     determination = models.ForeignKey(
         Determination, on_delete=models.CASCADE, related_name="meetings"
@@ -169,12 +164,11 @@ class JointMeeting(models.Model):
     def __str__(self) -> str:
         return f"{self.determination.call} · {self.held_on}"
 
-    def audit_jurisdiction_path(self) -> str:
-        return self.determination.call.jurisdiction.path
 
-
-class MeetingAttendee(models.Model):
+class MeetingAttendee(OwnedModel):
     """A member unit (organisation) and the person who attended for it."""
+
+    jurisdiction_lookup = "meeting__determination__call__jurisdiction"
 
     meeting = models.ForeignKey(JointMeeting, on_delete=models.CASCADE, related_name="attendees")
     organisation = models.ForeignKey(
@@ -191,17 +185,16 @@ class MeetingAttendee(models.Model):
     def __str__(self) -> str:
         return f"{self.organisation} · {self.person_name}"
 
-    def audit_jurisdiction_path(self) -> str:
-        return self.meeting.determination.call.jurisdiction.path
-
 
 class ApprovalOutcome(models.TextChoices):
     APPROVED = "approved", _("Approved")
     RETURNED = "returned", _("Returned")
 
 
-class ApprovalDecision(models.Model):
+class ApprovalDecision(OwnedModel):
     """人社部门审核确定 — the HRSS department's decision on one revision."""
+
+    jurisdiction_lookup = "determination__call__jurisdiction"
 
     determination = models.ForeignKey(
         Determination, on_delete=models.CASCADE, related_name="approvals"
@@ -226,13 +219,13 @@ class ApprovalDecision(models.Model):
     def __str__(self) -> str:
         return f"{self.determination.call} · {self.get_outcome_display()}"
 
-    def audit_jurisdiction_path(self) -> str:
-        return self.determination.call.jurisdiction.path
 
-
-class FiledProject(RegionScopedModel):
+class FiledProject(GovernmentOwnedModel):
     """备案 — the filed copy of an approved project (HB §6): feasibility report, plan, targets
     and budget list as they stood when the office filed them. Never edited afterwards."""
+
+    jurisdiction_lookup = "determination__call__jurisdiction"
+    project_lookup = "project"
 
     determination = models.ForeignKey(
         Determination, on_delete=models.PROTECT, related_name="filed_projects"
@@ -267,21 +260,12 @@ class FiledProject(RegionScopedModel):
     def __str__(self) -> str:
         return str(self.project)
 
-    @classmethod
-    def scope_filter(cls, scope: Scope) -> Q | None:
-        if scope.region_path:
-            return region_q("determination__call__jurisdiction", scope)
-        return None
 
-    def audit_jurisdiction_path(self) -> str:
-        return self.determination.call.jurisdiction.path
-
-    def audit_project_id(self) -> int:
-        return self.project_id
-
-
-class BudgetYear(RegionScopedModel):
+class BudgetYear(GovernmentOwnedModel):
     """分年度预算 — one calendar year's share of a project's approved amount (HB §8)."""
+
+    jurisdiction_lookup = "project__jurisdiction"
+    project_lookup = "project"
 
     project = models.ForeignKey(
         "projects.Project", on_delete=models.PROTECT, related_name="budget_years"
@@ -302,21 +286,12 @@ class BudgetYear(RegionScopedModel):
     def __str__(self) -> str:
         return f"{self.project.code} · {self.year}: {self.amount}"
 
-    @classmethod
-    def scope_filter(cls, scope: Scope) -> Q | None:
-        if scope.region_path:
-            return region_q("project__jurisdiction", scope)
-        return None
 
-    def audit_jurisdiction_path(self) -> str:
-        return self.project.jurisdiction.path
-
-    def audit_project_id(self) -> int:
-        return self.project_id
-
-
-class BudgetResplit(models.Model):
+class BudgetResplit(OwnedModel):
     """A recorded re-split of a project's budget years by the office, with its reason."""
+
+    jurisdiction_lookup = "project__jurisdiction"
+    project_lookup = "project"
 
     project = models.ForeignKey(
         "projects.Project", on_delete=models.PROTECT, related_name="budget_resplits"
@@ -335,20 +310,16 @@ class BudgetResplit(models.Model):
     def __str__(self) -> str:
         return f"{self.project.code} · {self.changed_at:%Y-%m-%d}"
 
-    def audit_jurisdiction_path(self) -> str:
-        return self.project.jurisdiction.path
-
-    def audit_project_id(self) -> int:
-        return self.project_id
-
 
 class ArrangementStatus(models.TextChoices):
     DRAFT = "draft", _("Compiled, not published")
     PUBLISHED = "published", _("Published")
 
 
-class AnnualArrangement(RegionScopedModel):
+class AnnualArrangement(GovernmentOwnedModel):
     """《××年度全省工伤预防项目安排》 — the province's annual arrangement (HB §6)."""
+
+    jurisdiction_lookup = "province"
 
     province = models.ForeignKey(
         "jurisdictions.Jurisdiction",
@@ -390,16 +361,15 @@ class AnnualArrangement(RegionScopedModel):
             return None
         # The province sees its arrangement from the draft on; a city sees it once published
         # (and, through the entries' own scope, only its own entries).
-        own = region_q("province", scope)
+        own = Q(province__path__startswith=scope.region_path)
         return own | Q(province__path=root_path_of(scope), status=ArrangementStatus.PUBLISHED)
 
-    def audit_jurisdiction_path(self) -> str:
-        return self.province.path
 
-
-class ArrangementEntry(RegionScopedModel):
+class ArrangementEntry(GovernmentOwnedModel):
     """One project line of the arrangement. Entries are never rewritten: an adjustment marks
     the entry it changes as superseded and adds the new one (`replaces`)."""
+
+    project_lookup = "project"
 
     arrangement = models.ForeignKey(
         AnnualArrangement, on_delete=models.CASCADE, related_name="entries"
@@ -454,15 +424,9 @@ class ArrangementEntry(RegionScopedModel):
         if not scope.region_path:
             return None
         visible = AnnualArrangement.scope_filter(scope)
-        return region_q("jurisdiction", scope) & Q(
+        return Q(jurisdiction__path__startswith=scope.region_path) & Q(
             arrangement__in=AnnualArrangement.unscoped.filter(visible)
         )
-
-    def audit_jurisdiction_path(self) -> str:
-        return self.jurisdiction.path
-
-    def audit_project_id(self) -> int:
-        return self.project_id
 
 
 class AdjustmentKind(models.TextChoices):
@@ -484,8 +448,10 @@ class AdjustmentStatus(models.TextChoices):
     PUBLISHED = "published", _("Filed and published")
 
 
-class Adjustment(RegionScopedModel):
+class Adjustment(GovernmentOwnedModel):
     """调整（增加）项目或变更采购品目 (HB §7)."""
+
+    organisation_lookup = "consenting_unit"
 
     arrangement = models.ForeignKey(
         AnnualArrangement, on_delete=models.PROTECT, related_name="adjustments"
@@ -581,12 +547,3 @@ class Adjustment(RegionScopedModel):
 
     def __str__(self) -> str:
         return f"{self.number} {self.get_kind_display()} · {self.subject}"
-
-    @classmethod
-    def scope_filter(cls, scope: Scope) -> Q | None:
-        if scope.region_path:
-            return region_q("jurisdiction", scope)
-        return None
-
-    def audit_jurisdiction_path(self) -> str:
-        return self.jurisdiction.path

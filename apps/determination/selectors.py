@@ -3,6 +3,7 @@
 from django.db.models import Prefetch, Sum
 
 from apps.calls.models import AnnualCall, CallStatus
+from apps.core.workflow import action_names
 from apps.review.models import RoundStatus
 
 from .models import (
@@ -68,23 +69,8 @@ def meetings_of(determination: Determination):
 
 
 def next_actions(*, user, determination: Determination) -> list[str]:
-    """Actions of the table the user's role may take now, at the call's own level."""
-    if determination is None:
-        return []
-    own_level = user.is_superuser or (
-        user.organisation_id
-        and user.organisation.jurisdiction_id == determination.call.jurisdiction_id
-    )
-    if not own_level:
-        return []
-    if user.is_superuser:
-        return [
-            t.action for t in DETERMINATION_WORKFLOW.transitions if t.source == determination.status
-        ]
-    return [
-        t.action
-        for t in DETERMINATION_WORKFLOW.available(source=determination.status, role=user.role)
-    ]
+    """Actions of the table the user may take now (role and level, from the table)."""
+    return action_names(table=DETERMINATION_WORKFLOW, instance=determination, user=user)
 
 
 def filed_projects_of(*, user, determination: Determination):

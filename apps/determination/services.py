@@ -18,9 +18,11 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import Organisation
 from apps.accounts.roles import OrganisationKind, Role
 from apps.applications.models import Application
+from apps.core.levels import Level, level_require
 from apps.core.money import CENT, yuan
 from apps.core.workflow import TransitionTable, transition_apply
-from apps.projects.models import ParticipantRole, Project, ProjectParticipant, ProjectStage
+from apps.projects.models import Project, ProjectStage
+from apps.projects.services import project_create, projects_stage_advance
 from apps.review.models import ReviewResult, ReviewRound, RoundStatus
 
 from .budget import split_by_days, year_closed
@@ -53,28 +55,13 @@ PROJECT_TYPES = ("training", "promotion")
 
 def _check_own_level(user, jurisdiction, role: str) -> None:
     """The actor has `role` and belongs to `jurisdiction` itself (not a parent, not a sibling)."""
-    if user.is_superuser:
-        return
-    organisation = user.organisation
-    if user.role != role or organisation is None or organisation.jurisdiction_id != jurisdiction.pk:
-        labels = {
-            Role.OFFICE: _("the leading-group office"),
-            Role.HRSS: _("the HRSS department"),
-            Role.MEMBER_UNIT: _("the member unit"),
-        }
-        raise PermissionDenied(
-            _("Only %(who)s of %(jurisdiction)s may take this step.")
-            % {"who": labels.get(role, role), "jurisdiction": jurisdiction.name}
-        )
+    level_require(user, roles={role}, level=Level.OWN, jurisdiction=jurisdiction)
 
 
-def _step(*, table: TransitionTable, instance, action: str, user, jurisdiction, note=""):
-    """Applies one transition after checking that the actor belongs to the level concerned."""
-    transition = table.find(source=getattr(instance, table.field), action=action)
-    if transition is not None:
-        role = next(iter(transition.roles))
-        _check_own_level(user, jurisdiction, role)
-    return transition_apply(table=table, instance=instance, action=action, user=user, note=note)
+def _step(*, table: TransitionTable, instance, action: str, user, note="", changes=None):
+    return transition_apply(
+        table=table, instance=instance, action=action, user=user, note=note, changes=changes
+    )
 
 
 def _required(errors: dict, field: str, value, message: str):
@@ -252,7 +239,6 @@ def determination_record_meeting(
         instance=determination,
         action="record_meeting",
         user=user,
-        jurisdiction=jurisdiction,
     )
     return meeting
 
@@ -269,7 +255,6 @@ def determination_submit(*, user, determination: Determination) -> Determination
         instance=determination,
         action="submit",
         user=user,
-        jurisdiction=determination.jurisdiction,
     )
     determination.submitted_at = timezone.now()
     determination.save(update_fields=["submitted_at"])
@@ -286,7 +271,6 @@ def determination_decide(
         instance=determination,
         action="approve" if approve else "return",
         user=user,
-        jurisdiction=determination.jurisdiction,
         note=opinion,
     )
     now = timezone.now()
@@ -312,7 +296,6 @@ def determination_revise(*, user, determination: Determination) -> Determination
         instance=determination,
         action="revise",
         user=user,
-        jurisdiction=determination.jurisdiction,
     )
     determination.revision += 1
     determination.submitted_at = None
@@ -425,7 +408,6 @@ def determination_file(*, user, determination: Determination) -> list[FiledProje
         instance=determination,
         action="file",
         user=user,
-        jurisdiction=jurisdiction,
     )
     now = timezone.now()
     filed = []
@@ -433,7 +415,7 @@ def determination_file(*, user, determination: Determination) -> list[FiledProje
         application = entry.application
         copy = _filed_copy(application)
         start, end = _schedule(application, copy.pop("stages"))
-        project = Project.objects.create(
+        project = project_create(
             code=f"XM-{application.number}",
             name=application.project_name,
             year=determination.call.year,
@@ -443,12 +425,6 @@ def determination_file(*, user, determination: Determination) -> list[FiledProje
             applicant=application.applicant,
             stage=ProjectStage.DETERMINATION,
             budget_amount=entry.amount,
-        )
-        ProjectParticipant.objects.create(
-            project=project,
-            role=ParticipantRole.APPLICANT,
-            organisation=application.applicant,
-            since=timezone.localdate(),
         )
         filed.append(
             FiledProject.objects.create(
@@ -650,19 +626,16 @@ def arrangement_publish(*, user, arrangement: AnnualArrangement) -> AnnualArrang
         instance=arrangement,
         action="publish",
         user=user,
-        jurisdiction=arrangement.province,
     )
     arrangement.published_by = user
     arrangement.published_at = timezone.now()
     arrangement.save(update_fields=["published_by", "published_at"])
     projects = Project.unscoped.filter(
-        arrangement_entries__arrangement=arrangement,
-        arrangement_entries__is_current=True,
-        stage=ProjectStage.DETERMINATION,
+        arrangement_entries__arrangement=arrangement, arrangement_entries__is_current=True
+    ).select_related("jurisdiction__parent")
+    projects_stage_advance(
+        user=user, projects=projects, action="arrange", source=ProjectStage.DETERMINATION
     )
-    for project in projects:
-        project.stage = ProjectStage.PROCUREMENT
-        project.save(update_fields=["stage"])
     return arrangement
 
 
@@ -819,12 +792,14 @@ def adjustment_decide_consent(
     """The province member unit concerned consents, or refuses with its reason."""
     from apps.evidence.services import evidence_upload
 
-    if not user.is_superuser and (
-        user.role != Role.MEMBER_UNIT or user.organisation_id != adjustment.consenting_unit_id
-    ):
-        raise PermissionDenied(
-            _("Only %(unit)s decides on this adjustment.") % {"unit": adjustment.consenting_unit}
-        )
+    level_require(
+        user,
+        roles={Role.MEMBER_UNIT},
+        level=Level.ORGANISATION,
+        subject=adjustment,
+        message=_("Only %(unit)s decides on this adjustment.")
+        % {"unit": adjustment.consenting_unit},
+    )
     # The opinion is written first: the refusal's row constraint needs its reason in place.
     adjustment.consent_by = user
     adjustment.consent_at = timezone.now()
@@ -867,24 +842,18 @@ def adjustment_publish(
         instance=adjustment,
         action="publish",
         user=user,
-        jurisdiction=adjustment.jurisdiction,
     )
     arrangement = adjustment.arrangement
     if adjustment.kind == AdjustmentKind.ADD:
-        project = Project.objects.create(
+        project = project_create(
             code=f"XM-{adjustment.number}",
             name=adjustment.new_project_name,
             year=arrangement.year,
             project_type=adjustment.new_project_type,
             jurisdiction=adjustment.jurisdiction,
             applicant=adjustment.new_applicant,
-            stage=ProjectStage.PROCUREMENT,
+            stage=ProjectStage.ARRANGED,
             budget_amount=adjustment.new_amount,
-        )
-        ProjectParticipant.objects.create(
-            project=project,
-            role=ParticipantRole.APPLICANT,
-            organisation=adjustment.new_applicant,
             since=today,
         )
         _budget_years_create(project, adjustment.new_start_date, adjustment.new_end_date)

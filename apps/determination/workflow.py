@@ -1,7 +1,8 @@
 """The transition tables of determination, arrangement and adjustment — each step names the one
-role that may take it. The jurisdiction check (the actor's own level) is in `services.py`."""
+role that may take it and at which level (本级 unless stated)."""
 
 from apps.accounts.roles import Role
+from apps.core.levels import Level
 from apps.core.workflow import Transition, TransitionTable
 
 from .models import AdjustmentStatus, ArrangementStatus, DeterminationStatus
@@ -11,7 +12,7 @@ DETERMINATION_WORKFLOW = TransitionTable(
     field="status",
     transitions=[
         # 提请同级领导小组成员单位联席会议审查 (HB §6)
-        Transition("record_meeting", D.PROPOSED, D.MEETING_HELD, {Role.OFFICE}),
+        Transition("record_meeting", D.PROPOSED, D.MEETING_HELD, {Role.OFFICE}, clause="HB §6"),
         # 报请同级人力资源社会保障部门审核确定
         Transition("submit", D.MEETING_HELD, D.SUBMITTED, {Role.OFFICE}),
         Transition("approve", D.SUBMITTED, D.APPROVED, {Role.HRSS}),
@@ -34,8 +35,23 @@ ADJUSTMENT_WORKFLOW = TransitionTable(
     field="status",
     transitions=[
         # 须经省领导小组相关成员单位同意 (HB §7)
-        Transition("consent", A.REQUESTED, A.CONSENTED, {Role.MEMBER_UNIT}),
-        Transition("refuse", A.REQUESTED, A.REFUSED, {Role.MEMBER_UNIT}, note_required=True),
+        Transition(
+            "consent",
+            A.REQUESTED,
+            A.CONSENTED,
+            {Role.MEMBER_UNIT},
+            Level.ORGANISATION,
+            clause="HB §7",
+        ),
+        Transition(
+            "refuse",
+            A.REQUESTED,
+            A.REFUSED,
+            {Role.MEMBER_UNIT},
+            Level.ORGANISATION,
+            note_required=True,
+            clause="HB §7",
+        ),
         # 由领导小组办公室上传至管理平台并向社会公布
         Transition("publish", A.CONSENTED, A.PUBLISHED, {Role.OFFICE}),
     ],

@@ -3,7 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.scoping import RegionScopedModel, Scope, region_q
+from apps.core.ownership import OwnedModel, ProjectOwnedModel, participant_projects_q
+from apps.core.scoping import Scope
 
 
 class StoredBlob(models.Model):
@@ -23,8 +24,10 @@ class StoredBlob(models.Model):
         return self.sha256[:12]
 
 
-class EvidenceFile(RegionScopedModel):
+class EvidenceFile(ProjectOwnedModel):
     """佐证材料 — one document slot (typed by purpose) whose content may be replaced by versions."""
+
+    project_lookup = "project"
 
     purpose = models.CharField(_("purpose"), max_length=60)
     title = models.CharField(_("title"), max_length=200)
@@ -67,25 +70,18 @@ class EvidenceFile(RegionScopedModel):
         return purpose_label(self.purpose)
 
     @classmethod
-    def scope_filter(cls, scope: Scope) -> Q | None:
-        if scope.region_path:
-            return region_q("jurisdiction", scope)
-        from apps.projects.models import participating_project_ids
-
+    def external_filter(cls, scope: Scope) -> Q | None:
         own = Q(organisation_id=scope.organisation_id, project__isnull=True)
         if scope.participant and scope.cleared:
-            return own | Q(project_id__in=participating_project_ids(scope))
+            return own | participant_projects_q("project", scope)
         return own if scope.organisation_id else None
 
-    def audit_jurisdiction_path(self) -> str:
-        return self.jurisdiction.path
 
-    def audit_project_id(self) -> int | None:
-        return self.project_id
-
-
-class EvidenceVersion(models.Model):
+class EvidenceVersion(OwnedModel):
     """版本 — one upload into an evidence file; earlier versions stay readable."""
+
+    jurisdiction_lookup = "evidence_file__jurisdiction"
+    project_lookup = "evidence_file__project"
 
     evidence_file = models.ForeignKey(
         EvidenceFile, on_delete=models.PROTECT, related_name="versions"
@@ -109,9 +105,3 @@ class EvidenceVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.evidence_file} v{self.number}"
-
-    def audit_jurisdiction_path(self) -> str:
-        return self.evidence_file.jurisdiction.path
-
-    def audit_project_id(self) -> int | None:
-        return self.evidence_file.project_id

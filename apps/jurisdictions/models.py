@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.money import MoneyField
+from apps.core.ownership import OwnedModel
 
 
 class JurisdictionLevel(models.TextChoices):
@@ -57,8 +58,10 @@ class Jurisdiction(models.Model):
         return self.path
 
 
-class KeyIndustry(models.Model):
+class KeyIndustry(OwnedModel):
     """重点行业领域 — determined by the province (HB §4); cities call within this list."""
+
+    jurisdiction_lookup = "province"
 
     province = models.ForeignKey(
         Jurisdiction, on_delete=models.PROTECT, related_name="key_industries"
@@ -78,11 +81,8 @@ class KeyIndustry(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def audit_jurisdiction_path(self) -> str:
-        return self.province.path
 
-
-class AnnualSetting(models.Model):
+class AnnualSetting(OwnedModel):
     """年度设置 — one jurisdiction's figures for one budget year: fund total, industries, rubric."""
 
     jurisdiction = models.ForeignKey(
@@ -110,16 +110,13 @@ class AnnualSetting(models.Model):
     def __str__(self) -> str:
         return f"{self.jurisdiction} {self.year}"
 
-    def audit_jurisdiction_path(self) -> str:
-        return self.jurisdiction.path
-
 
 class DayUnit(models.TextChoices):
     WORKING = "working", _("statutory working days")
     CALENDAR = "calendar", _("calendar days")
 
 
-class DeadlineRule(models.Model):
+class DeadlineRule(OwnedModel):
     """期限规则 — a deadline of the measures as data per jurisdiction (HB §11, §13, §23; SZ 6.5)."""
 
     jurisdiction = models.ForeignKey(
@@ -146,6 +143,3 @@ class DeadlineRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} ({self.days} {self.get_unit_display()})"
-
-    def audit_jurisdiction_path(self) -> str:
-        return self.jurisdiction.path

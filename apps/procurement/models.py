@@ -13,7 +13,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.money import MoneyField
-from apps.core.scoping import RegionScopedModel, Scope, region_q
+from apps.core.ownership import OwnedModel, ProjectOwnedModel, participant_projects_q
+from apps.core.scoping import Scope
 
 
 class LotBasis(models.TextChoices):
@@ -21,7 +22,7 @@ class LotBasis(models.TextChoices):
     INDUSTRY = "industry", _("By industry")
 
 
-class ProcurementLot(RegionScopedModel):
+class ProcurementLot(ProjectOwnedModel):
     """标段 — projects of one jurisdiction and year procured together (by type or industry)."""
 
     jurisdiction = models.ForeignKey(
@@ -45,21 +46,10 @@ class ProcurementLot(RegionScopedModel):
         return f"{self.year} {self.name}"
 
     @classmethod
-    def scope_filter(cls, scope: Scope) -> Q | None:
-        from apps.projects.models import participating_project_ids
-
-        if scope.region_path:
-            return region_q("jurisdiction", scope)
-        if scope.participant and scope.cleared:
-            return Q(
-                pk__in=cls.unscoped.filter(projects__in=participating_project_ids(scope)).values(
-                    "pk"
-                )
-            )
-        return None
-
-    def audit_jurisdiction_path(self) -> str:
-        return self.jurisdiction.path
+    def external_filter(cls, scope: Scope) -> Q | None:
+        if not (scope.participant and scope.cleared):
+            return None
+        return participant_projects_q("projects", scope)
 
 
 class ProcurementMethod(models.TextChoices):
@@ -94,21 +84,24 @@ class SyllabusSource(models.TextChoices):
     CITY = "city", _("Syllabus written by the city office")
 
 
-def _procurement_scope(scope: Scope, prefix: str = "") -> Q | None:
-    """Government users by region; participants through the project (or the lot's projects)
-    they take part in, once cleared (HB §25)."""
-    from apps.projects.models import participating_project_ids
+class ProcurementOwned(ProjectOwnedModel):
+    """Rows of a procurement of a project or of a lot: participants see them through the
+    project, or the lot's projects, they take part in (HB §25)."""
 
-    if scope.region_path:
-        return region_q(f"{prefix}jurisdiction", scope)
-    if scope.participant and scope.cleared:
-        projects = participating_project_ids(scope)
-        lots = ProcurementLot.unscoped.filter(projects__in=projects).values("pk")
-        return Q(**{f"{prefix}project_id__in": projects}) | Q(**{f"{prefix}lot_id__in": lots})
-    return None
+    project_lookup = "project"
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def external_filter(cls, scope: Scope) -> Q | None:
+        if not (scope.participant and scope.cleared):
+            return None
+        lots = ProcurementLot.unscoped.filter(participant_projects_q("projects", scope))
+        return participant_projects_q("project", scope) | Q(lot_id__in=lots.values("pk"))
 
 
-class Procurement(RegionScopedModel):
+class Procurement(ProcurementOwned):
     """采购 — one procurement of a project or of a lot (HB §9)."""
 
     jurisdiction = models.ForeignKey(
@@ -190,16 +183,6 @@ class Procurement(RegionScopedModel):
     def __str__(self) -> str:
         return self.title
 
-    @classmethod
-    def scope_filter(cls, scope: Scope) -> Q | None:
-        return _procurement_scope(scope)
-
-    def audit_jurisdiction_path(self) -> str:
-        return self.jurisdiction.path
-
-    def audit_project_id(self) -> int | None:
-        return self.project_id
-
     def covered_projects(self) -> list:
         """The project, or the lot's projects."""
         if self.project_id:
@@ -207,8 +190,11 @@ class Procurement(RegionScopedModel):
         return list(self.lot.projects.all())
 
 
-class RequirementItem(models.Model):
+class RequirementItem(OwnedModel):
     """采购需求 — one quantified requirement with its executable acceptance criterion."""
+
+    jurisdiction_lookup = "procurement__jurisdiction"
+    project_lookup = "procurement__project"
 
     procurement = models.ForeignKey(
         Procurement, on_delete=models.CASCADE, related_name="requirements"
@@ -238,25 +224,16 @@ class RequirementItem(models.Model):
     def __str__(self) -> str:
         return f"{self.number}. {self.name}"
 
-    def audit_jurisdiction_path(self) -> str:
-        return self.procurement.jurisdiction.path
 
-    def audit_project_id(self) -> int | None:
-        return self.procurement.project_id
-
-
-class RequirementDetail(models.Model):
+class RequirementDetail(OwnedModel):
     """A structured row of one requirement (syllabus, promotion, media): audited with the
     requirement it details."""
 
+    jurisdiction_lookup = "requirement__procurement__jurisdiction"
+    project_lookup = "requirement__procurement__project"
+
     class Meta:
         abstract = True
-
-    def audit_jurisdiction_path(self) -> str:
-        return self.requirement.audit_jurisdiction_path()
-
-    def audit_project_id(self) -> int | None:
-        return self.requirement.audit_project_id()
 
 
 class SyllabusLine(RequirementDetail):
@@ -363,8 +340,11 @@ FILING_KINDS = (
 )
 
 
-class ProcurementDocument(models.Model):
+class ProcurementDocument(OwnedModel):
     """A typed document of the procurement, stored in the evidence store."""
+
+    jurisdiction_lookup = "procurement__jurisdiction"
+    project_lookup = "procurement__project"
 
     procurement = models.ForeignKey(Procurement, on_delete=models.PROTECT, related_name="documents")
     kind = models.CharField(_("document"), max_length=30, choices=DocumentKind.choices)
@@ -382,15 +362,11 @@ class ProcurementDocument(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.evidence}"
 
-    def audit_jurisdiction_path(self) -> str:
-        return self.procurement.jurisdiction.path
 
-    def audit_project_id(self) -> int | None:
-        return self.procurement.project_id
-
-
-class Award(RegionScopedModel):
+class Award(ProcurementOwned):
     """中标 — the winner, the amount, the award notice; its qualification check (HB §10)."""
+
+    organisation_lookup = "winner"
 
     procurement = models.OneToOneField(Procurement, on_delete=models.PROTECT, related_name="award")
     jurisdiction = models.ForeignKey(
@@ -442,16 +418,6 @@ class Award(RegionScopedModel):
     def __str__(self) -> str:
         return f"{self.procurement} · {self.winner}"
 
-    @classmethod
-    def scope_filter(cls, scope: Scope) -> Q | None:
-        return _procurement_scope(scope)
-
-    def audit_jurisdiction_path(self) -> str:
-        return self.jurisdiction.path
-
-    def audit_project_id(self) -> int | None:
-        return self.project_id
-
 
 class PlanStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
@@ -459,8 +425,12 @@ class PlanStatus(models.TextChoices):
     RETURNED = "returned", _("Returned")
 
 
-class ImplementationPlan(models.Model):
+class ImplementationPlan(OwnedModel):
     """实施方案 — submitted by the winning agency, reviewed by the office in 5 working days."""
+
+    jurisdiction_lookup = "award__jurisdiction"
+    project_lookup = "award__project"
+    organisation_lookup = "award__winner"
 
     award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="plans")
     version = models.PositiveSmallIntegerField(_("version"))
@@ -500,14 +470,8 @@ class ImplementationPlan(models.Model):
     def __str__(self) -> str:
         return f"{self.award.procurement} · v{self.version}"
 
-    def audit_jurisdiction_path(self) -> str:
-        return self.award.jurisdiction.path
 
-    def audit_project_id(self) -> int | None:
-        return self.award.project_id
-
-
-class ServiceAgreement(RegionScopedModel):
+class ServiceAgreement(ProcurementOwned):
     """服务协议 — signed by the social-insurance agency with the winner (HB §11)."""
 
     award = models.OneToOneField(Award, on_delete=models.PROTECT, related_name="agreement")
@@ -567,16 +531,6 @@ class ServiceAgreement(RegionScopedModel):
     def __str__(self) -> str:
         return f"{self.award.procurement} · {self.number or self.signed_on}"
 
-    @classmethod
-    def scope_filter(cls, scope: Scope) -> Q | None:
-        return _procurement_scope(scope)
-
-    def audit_jurisdiction_path(self) -> str:
-        return self.jurisdiction.path
-
-    def audit_project_id(self) -> int | None:
-        return self.project_id
-
     @property
     def unpaid(self):
         return self.amount - self.paid_total
@@ -588,7 +542,7 @@ class PaymentKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Payment(RegionScopedModel):
+class Payment(ProcurementOwned):
     """付款 — one payment under a service agreement, with its voucher."""
 
     agreement = models.ForeignKey(
@@ -629,13 +583,3 @@ class Payment(RegionScopedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount} · {self.paid_on}"
-
-    @classmethod
-    def scope_filter(cls, scope: Scope) -> Q | None:
-        return _procurement_scope(scope)
-
-    def audit_jurisdiction_path(self) -> str:
-        return self.jurisdiction.path
-
-    def audit_project_id(self) -> int | None:
-        return self.project_id

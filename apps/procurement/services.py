@@ -20,12 +20,14 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import Organisation
 from apps.accounts.roles import OrganisationKind, Role
+from apps.core.levels import Level, actor_may, level_require
 from apps.core.money import yuan
 from apps.core.workflow import Transition, TransitionTable, transition_apply
 from apps.deadlines.models import Deadline, DeadlineStatus
 from apps.deadlines.services import deadline_meet, deadline_open, deadlines_mark_overdue
 from apps.evidence.services import evidence_upload
 from apps.projects.models import ParticipantRole, ProjectParticipant, ProjectStage, ProjectType
+from apps.projects.services import projects_stage_advance
 
 from .models import (
     FILING_KINDS,
@@ -51,6 +53,7 @@ from .models import (
 
 PURPOSE = "procurement_document"
 ADVANCE_SHARE = Decimal("0.5")
+PLAN_SUBMISSION_RULE = "plan_submission"
 PLAN_REVIEW_RULE = "plan_review"
 AGREEMENT_RULE = "agreement_and_advance"
 
@@ -117,18 +120,12 @@ def procuring_role(category: str) -> str:
 
 
 def _is_of_level(user, role: str, jurisdiction) -> bool:
-    return (
-        user.role == role
-        and user.organisation_id is not None
-        and user.organisation.jurisdiction_id == jurisdiction.pk
-    )
+    return actor_may(user, roles={role}, level=Level.OWN, jurisdiction=jurisdiction)
 
 
 def _require_level(user, role: str, jurisdiction, message: str) -> None:
     """The duty belongs to `role` of the procurement's own level (本级)."""
-    if user.is_superuser or _is_of_level(user, role, jurisdiction):
-        return
-    raise PermissionDenied(message)
+    level_require(user, roles={role}, jurisdiction=jurisdiction, message=message)
 
 
 def _require_procuring(user, procurement: Procurement) -> None:
@@ -230,13 +227,14 @@ def _meet(award: Award, rule_code: str, done_on: datetime.date) -> None:
     deadline_meet(deadline=deadline, met_at=_moment(done_on))
 
 
-def _advance_stage(procurement: Procurement, source: str, target: str) -> None:
+def _advance_stage(procurement: Procurement, *, user, action: str, source: str) -> None:
+    """Moves the projects this procurement covers along the lifecycle (evaluation agencies
+    are procured for lots of projects already under way: they move nothing)."""
     if procurement.category == ProcurementCategory.EVALUATION:
         return
-    for project in procurement.covered_projects():
-        if project.stage == source:
-            project.stage = target
-            project.save(update_fields=["stage"])
+    projects_stage_advance(
+        user=user, projects=procurement.covered_projects(), action=action, source=source
+    )
 
 
 def _add_document(*, procurement, kind, evidence, user) -> ProcurementDocument:
@@ -315,7 +313,8 @@ def procurement_create(
     syllabus_source: str = "",
     syllabus_reference: str = "",
 ) -> Procurement:
-    """A draft procurement of a project (stage determination or procurement) or of a lot."""
+    """A draft procurement of a project or of a lot. A project is procured only once it is in
+    the published annual arrangement (HB §6, §9); its first procurement moves it on."""
     if (project is None) == (lot is None):
         raise ValidationError(_("A procurement is for one project or for one lot."))
     jurisdiction = project.jurisdiction if project is not None else lot.jurisdiction
@@ -329,19 +328,17 @@ def procurement_create(
     _check_category(category, project=project, lot=lot)
     if method not in ProcurementMethod.values:
         raise ValidationError({"method": _("Choose the procurement method.")})
-    if project is not None and category != ProcurementCategory.EVALUATION:
-        if project.stage not in (ProjectStage.DETERMINATION, ProjectStage.PROCUREMENT):
-            raise ValidationError(
-                _("The project is at the stage “%(stage)s”; it cannot be procured now.")
-                % {"stage": project.get_stage_display()}
-            )
-        if (
-            Procurement.unscoped.filter(project=project)
-            .exclude(status=ProcurementStatus.CANCELLED)
-            .exclude(category=ProcurementCategory.EVALUATION)
-            .exists()
-        ):
-            raise ValidationError(_("This project already has a procurement under way."))
+    if category != ProcurementCategory.EVALUATION:
+        _check_procurable(project=project, lot=lot)
+    if (
+        project is not None
+        and category != ProcurementCategory.EVALUATION
+        and Procurement.unscoped.filter(project=project)
+        .exclude(status=ProcurementStatus.CANCELLED)
+        .exclude(category=ProcurementCategory.EVALUATION)
+        .exists()
+    ):
+        raise ValidationError(_("This project already has a procurement under way."))
     procurement = Procurement(
         jurisdiction=jurisdiction,
         year=year,
@@ -359,10 +356,26 @@ def procurement_create(
     )
     procurement.full_clean()
     procurement.save()
-    if project is not None and project.stage == ProjectStage.DETERMINATION:
-        project.stage = ProjectStage.PROCUREMENT
-        project.save(update_fields=["stage"])
+    _advance_stage(procurement, user=user, action="procure", source=ProjectStage.ARRANGED)
     return procurement
+
+
+def _check_procurable(*, project=None, lot=None) -> None:
+    projects = [project] if project is not None else list(lot.projects.all())
+    waiting = [
+        p for p in projects if p.stage not in (ProjectStage.ARRANGED, ProjectStage.PROCUREMENT)
+    ]
+    if waiting:
+        raise ValidationError(
+            _(
+                "Only projects of the published annual arrangement are procured (HB §6, §9); "
+                "%(projects)s: %(stage)s."
+            )
+            % {
+                "projects": "、".join(p.code for p in waiting),
+                "stage": waiting[0].get_stage_display(),
+            }
+        )
 
 
 @transaction.atomic
@@ -740,8 +753,8 @@ def procurement_award(
 ) -> Award:
     """Awards the procurement. The winner's qualification check (HB §10) runs first and its
     record is kept whatever the outcome; a failed check blocks the award. The award, the
-    notice, the project stage and the plan-review deadline (HB §11, 5 working days, office)
-    are then written in one transaction: a calendar that does not cover the dates refuses
+    notice, the project stage and the winner's plan-submission deadline (the office's 5
+    working days of review start when the plan arrives, HB §11) are then written in one transaction: a calendar that does not cover the dates refuses
     the whole award with the deadline engine's message.
 
     Not itself atomic, so that the check's record survives a refusal: call it outside a
@@ -835,25 +848,43 @@ def _award_write(
             defaults={"since": notice_date},
         )
     if procurement.category != ProcurementCategory.EVALUATION:
-        _advance_stage(procurement, ProjectStage.PROCUREMENT, ProjectStage.CONTRACT)
-        deadline_open(
-            rule_code=PLAN_REVIEW_RULE,
-            jurisdiction=procurement.jurisdiction,
-            subject=award,
-            starts_on=notice_date,
-            owner_role=Role.OFFICE,
-            owner_organisation=_office_of(procurement.jurisdiction),
-            project=procurement.project,
-        )
+        _advance_stage(procurement, user=user, action="award", source=ProjectStage.PROCUREMENT)
+        # Who acts next is the winner: the office's 5 working days (HB §11) run only once
+        # there is a plan to review (see plan_submit).
+        _open_plan_submission(award, starts_on=notice_date)
     return award
+
+
+def _open_plan_submission(award: Award, *, starts_on: datetime.date) -> None:
+    deadline_open(
+        rule_code=PLAN_SUBMISSION_RULE,
+        jurisdiction=award.jurisdiction,
+        subject=award,
+        starts_on=starts_on,
+        owner_role=WINNER_ROLE[award.winner.kind],
+        owner_organisation=award.winner,
+        project=award.project,
+    )
 
 
 # --- implementation plan ------------------------------------------------------------------
 
 
 @transaction.atomic
-def plan_submit(*, user, award: Award, uploaded_file, title: str = "") -> ImplementationPlan:
-    """The winning agency submits its implementation plan (HB §11)."""
+def plan_submit(
+    *,
+    user,
+    award: Award,
+    uploaded_file,
+    title: str = "",
+    submitted_on: datetime.date | None = None,
+) -> ImplementationPlan:
+    """The winning agency submits its implementation plan (HB §11). That meets its own
+    submission deadline and starts the office's 5 working days of review from the day of
+    submission (`submitted_on`, today unless a past submission is being recorded)."""
+    today = timezone.localdate()
+    submitted_on = submitted_on or today
+    _not_in_future(submitted_on, "submitted_on", today)
     if not user.is_superuser and (
         user.role not in AGENCY_ROLES or user.organisation_id != award.winner_id
     ):
@@ -873,9 +904,21 @@ def plan_submit(*, user, award: Award, uploaded_file, title: str = "") -> Implem
         title=(title or "").strip()
         or f"{DocumentKind.IMPLEMENTATION_PLAN.label} v{version} · {procurement.title}",
     )
-    return ImplementationPlan.objects.create(
+    plan = ImplementationPlan.objects.create(
         award=award, version=version, document=document, submitted_by=user
     )
+    if procurement.category != ProcurementCategory.EVALUATION:
+        _meet(award, PLAN_SUBMISSION_RULE, submitted_on)
+        deadline_open(
+            rule_code=PLAN_REVIEW_RULE,
+            jurisdiction=award.jurisdiction,
+            subject=award,
+            starts_on=submitted_on,
+            owner_role=Role.OFFICE,
+            owner_organisation=_office_of(award.jurisdiction),
+            project=award.project,
+        )
+    return plan
 
 
 @transaction.atomic
@@ -914,9 +957,14 @@ def plan_review(
         user=user,
         note=note or "",
     )
-    if not approve:
-        return plan
     procurement = award.procurement
+    if procurement.category != ProcurementCategory.EVALUATION:
+        _meet(award, PLAN_REVIEW_RULE, reviewed_on)
+    if not approve:
+        # The office has done its part; the agency acts next, with a new submission period.
+        if procurement.category != ProcurementCategory.EVALUATION:
+            _open_plan_submission(award, starts_on=reviewed_on)
+        return plan
     _add_document(
         procurement=procurement,
         kind=DocumentKind.IMPLEMENTATION_PLAN,
@@ -924,7 +972,6 @@ def plan_review(
         user=user,
     )
     if procurement.category != ProcurementCategory.EVALUATION:
-        _meet(award, PLAN_REVIEW_RULE, reviewed_on)
         deadline_open(
             rule_code=AGREEMENT_RULE,
             jurisdiction=award.jurisdiction,
@@ -1027,7 +1074,7 @@ def agreement_record(
         evidence=document,
         user=user,
     )
-    _complete_contract_if_done(agreement)
+    _complete_contract_if_done(agreement, user=user)
     return agreement
 
 
@@ -1124,11 +1171,11 @@ def payment_record(
         procurement=procurement, kind=DocumentKind.PAYMENT_VOUCHER, evidence=document, user=user
     )
     if kind == PaymentKind.ADVANCE:
-        _complete_contract_if_done(agreement)
+        _complete_contract_if_done(agreement, user=user)
     return payment
 
 
-def _complete_contract_if_done(agreement: ServiceAgreement) -> None:
+def _complete_contract_if_done(agreement: ServiceAgreement, *, user) -> None:
     """Agreement signed and advance paid: the 15-day duty is met (on the later of the two
     dates) and the projects move on to implementation."""
     advance = agreement.payments.filter(kind=PaymentKind.ADVANCE).first()
@@ -1136,4 +1183,4 @@ def _complete_contract_if_done(agreement: ServiceAgreement) -> None:
         return
     award = agreement.award
     _meet(award, AGREEMENT_RULE, max(agreement.signed_on, advance.paid_on))
-    _advance_stage(award.procurement, ProjectStage.CONTRACT, ProjectStage.IMPLEMENTATION)
+    _advance_stage(award.procurement, user=user, action="start", source=ProjectStage.CONTRACT)

@@ -3,7 +3,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.money import MoneyField
-from apps.core.scoping import RegionScopedModel, Scope, region_q
+from apps.core.ownership import OwnedModel, ProjectOwnedModel
+from apps.core.scoping import Scope
 from apps.jurisdictions.models import Jurisdiction, KeyIndustry
 
 
@@ -17,6 +18,7 @@ class ProjectStage(models.TextChoices):
     SCREENING = "screening", _("Preliminary review")
     EXPERT_REVIEW = "expert_review", _("Expert review")
     DETERMINATION = "determination", _("Determination and filing")
+    ARRANGED = "arranged", _("In the annual arrangement")
     PROCUREMENT = "procurement", _("Procurement")
     CONTRACT = "contract", _("Contract and advance")
     IMPLEMENTATION = "implementation", _("Implementation")
@@ -25,7 +27,7 @@ class ProjectStage(models.TextChoices):
     ARCHIVED = "archived", _("Archived")
 
 
-class Project(RegionScopedModel):
+class Project(ProjectOwnedModel):
     """工伤预防项目 — one project, owned by the jurisdiction that set it up (谁立项、谁负责)."""
 
     code = models.CharField(_("project number"), max_length=40, unique=True)
@@ -47,8 +49,9 @@ class Project(RegionScopedModel):
         on_delete=models.PROTECT,
         related_name="applied_projects",
     )
+    # Written only by apps.projects.services (the lifecycle table); see lifecycle.py.
     stage = models.CharField(
-        _("stage"), max_length=20, choices=ProjectStage.choices, default=ProjectStage.APPLICATION
+        _("stage"), max_length=20, choices=ProjectStage.choices, default=ProjectStage.DETERMINATION
     )
     budget_amount = MoneyField(_("budget (yuan)"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -67,18 +70,18 @@ class Project(RegionScopedModel):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
+    organisation_lookup = "applicant"
+
     @classmethod
-    def scope_filter(cls, scope: Scope) -> Q | None:
-        if scope.region_path:
-            return region_q("jurisdiction", scope)
-        if scope.participant and scope.cleared:
-            return Q(pk__in=participating_project_ids(scope))
-        return None
+    def external_filter(cls, scope: Scope) -> Q | None:
+        if not (scope.participant and scope.cleared):
+            return None
+        return Q(pk__in=participating_project_ids(scope))
 
-    def audit_jurisdiction_path(self) -> str:
-        return self.jurisdiction.path
+    def owner_project(self):
+        return self
 
-    def audit_project_id(self) -> int:
+    def owner_project_id(self) -> int | None:
         return self.pk
 
 
@@ -91,7 +94,7 @@ class ParticipantRole(models.TextChoices):
     AUDITOR = "auditor", _("Auditor")
 
 
-class ProjectParticipant(models.Model):
+class ProjectParticipant(OwnedModel):
     """项目参与方 — an organisation, or one person, taking part in a project."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="participants")
@@ -123,11 +126,8 @@ class ProjectParticipant(models.Model):
             f"{self.project.code} · {self.get_role_display()} · {self.person or self.organisation}"
         )
 
-    def audit_jurisdiction_path(self) -> str:
-        return self.project.jurisdiction.path
-
-    def audit_project_id(self) -> int:
-        return self.project_id
+    jurisdiction_lookup = "project__jurisdiction"
+    project_lookup = "project"
 
 
 def participating_project_ids(scope: Scope):

@@ -12,7 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.scoping import RegionScopedModel, Scope, region_q
+from apps.core.ownership import ProjectOwnedModel
+from apps.core.scoping import Scope
 
 
 class EquipmentKind(models.TextChoices):
@@ -45,23 +46,19 @@ class AgencyType(models.TextChoices):
     EVALUATION_AGENCY = "evaluation_agency", _("Evaluation agency")
 
 
-class OrganisationOwned(RegionScopedModel):
+class OrganisationOwned(ProjectOwnedModel):
     """Register rows: government users of the organisation's region read them, the
     organisation's own users read (and, through the services, edit) them."""
+
+    jurisdiction_lookup = "organisation__jurisdiction"
+    organisation_lookup = "organisation"
 
     class Meta:
         abstract = True
 
     @classmethod
-    def scope_filter(cls, scope: Scope) -> Q | None:
-        if scope.region_path:
-            return region_q("organisation__jurisdiction", scope)
-        if scope.organisation_id:
-            return Q(organisation_id=scope.organisation_id)
-        return None
-
-    def audit_jurisdiction_path(self) -> str:
-        return self.organisation.jurisdiction.path
+    def external_filter(cls, scope: Scope) -> Q | None:
+        return Q(organisation_id=scope.organisation_id) if scope.organisation_id else None
 
 
 class Equipment(OrganisationOwned):
@@ -249,8 +246,10 @@ class PlatformProfile(OrganisationOwned):
         return f"{self.organisation} · {self._meta.verbose_name}"
 
 
-class QualificationCheckRecord(RegionScopedModel):
+class QualificationCheckRecord(ProjectOwnedModel):
     """资格审查记录 — one run of the qualification check, kept as the evidence of an award."""
+
+    project_lookup = "project"
 
     organisation = models.ForeignKey(
         "accounts.Organisation",
@@ -300,7 +299,9 @@ class QualificationCheckRecord(RegionScopedModel):
         # The procuring region sees its checks even of an agency from elsewhere; the agency's
         # own region and the agency itself see them too.
         if scope.region_path:
-            return region_q("jurisdiction", scope) | region_q("organisation__jurisdiction", scope)
+            return super().scope_filter(scope) | Q(
+                organisation__jurisdiction__path__startswith=scope.region_path
+            )
         if scope.organisation_id:
             return Q(organisation_id=scope.organisation_id)
         return None
@@ -308,9 +309,3 @@ class QualificationCheckRecord(RegionScopedModel):
     @property
     def result_label(self) -> str:
         return str(_("Qualified") if self.passed else _("Not qualified"))
-
-    def audit_jurisdiction_path(self) -> str:
-        return self.jurisdiction.path
-
-    def audit_project_id(self) -> int | None:
-        return self.project_id

@@ -5,11 +5,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.money import MoneyField
-from apps.core.scoping import RegionScopedModel, Scope, region_q
+from apps.core.ownership import OwnedModel, ProjectOwnedModel
+from apps.core.scoping import Scope
 
 
-class ExpertProfile(models.Model):
+class ExpertProfile(OwnedModel):
     """专家库 — an expert of a programme's pool with specialities."""
+
+    jurisdiction_lookup = "pool"
 
     user = models.OneToOneField(
         "accounts.User", on_delete=models.PROTECT, related_name="expert_profile"
@@ -30,12 +33,11 @@ class ExpertProfile(models.Model):
     def __str__(self) -> str:
         return str(self.user)
 
-    def audit_jurisdiction_path(self) -> str:
-        return self.pool.path
 
-
-class ExpertRelation(models.Model):
+class ExpertRelation(OwnedModel):
     """A relation an expert declared with an organisation (product: conflicts of interest)."""
+
+    jurisdiction_lookup = "expert__pool"
 
     expert = models.ForeignKey(ExpertProfile, on_delete=models.CASCADE, related_name="relations")
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT)
@@ -52,17 +54,16 @@ class ExpertRelation(models.Model):
     def __str__(self) -> str:
         return f"{self.expert} ~ {self.organisation}"
 
-    def audit_jurisdiction_path(self) -> str:
-        return self.expert.pool.path
-
 
 class RoundStatus(models.TextChoices):
     SCORING = "scoring", _("Scoring")
     CLOSED = "closed", _("Scoring closed")
 
 
-class ReviewRound(RegionScopedModel):
+class ReviewRound(ProjectOwnedModel):
     """One call's expert review: rubric in force, experts per application, settings."""
+
+    jurisdiction_lookup = "call__jurisdiction"
 
     call = models.OneToOneField(
         "calls.AnnualCall", on_delete=models.PROTECT, related_name="review_round"
@@ -93,9 +94,7 @@ class ReviewRound(RegionScopedModel):
         return f"{self.call} · {self.get_status_display()}"
 
     @classmethod
-    def scope_filter(cls, scope: Scope) -> Q | None:
-        if scope.region_path:
-            return region_q("call__jurisdiction", scope)
+    def external_filter(cls, scope: Scope) -> Q | None:
         if scope.participant and scope.cleared:
             return Q(assignments__expert_id=scope.user_id)
         return None
@@ -110,9 +109,6 @@ class ReviewRound(RegionScopedModel):
             return load_rubric(self.rubric_code)
         return rubric_from_snapshot(self.rubric_snapshot, name=self.rubric_code)
 
-    def audit_jurisdiction_path(self) -> str:
-        return self.call.jurisdiction.path
-
 
 class AssignmentStatus(models.TextChoices):
     ASSIGNED = "assigned", _("Assigned")
@@ -120,7 +116,9 @@ class AssignmentStatus(models.TextChoices):
     CONFLICT = "conflict", _("Withdrawn: conflict of interest")
 
 
-class ExpertAssignment(RegionScopedModel):
+class ExpertAssignment(ProjectOwnedModel):
+    jurisdiction_lookup = "round__call__jurisdiction"
+
     round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="assignments")
     application = models.ForeignKey(
         "applications.Application", on_delete=models.PROTECT, related_name="expert_assignments"
@@ -153,20 +151,17 @@ class ExpertAssignment(RegionScopedModel):
         return f"{self.application.number} · {self.expert}"
 
     @classmethod
-    def scope_filter(cls, scope: Scope) -> Q | None:
-        if scope.region_path:
-            return region_q("round__call__jurisdiction", scope)
+    def external_filter(cls, scope: Scope) -> Q | None:
         if scope.participant and scope.cleared:
             # An expert sees only own, live assignments (a declared conflict ends access).
             return Q(expert_id=scope.user_id) & ~Q(status=AssignmentStatus.CONFLICT)
         return None
 
-    def audit_jurisdiction_path(self) -> str:
-        return self.round.call.jurisdiction.path
 
-
-class ItemScore(models.Model):
+class ItemScore(OwnedModel):
     """One indicator (or sub-item) of one expert's sheet."""
+
+    jurisdiction_lookup = "assignment__round__call__jurisdiction"
 
     assignment = models.ForeignKey(
         ExpertAssignment, on_delete=models.CASCADE, related_name="scores"
@@ -192,9 +187,6 @@ class ItemScore(models.Model):
     def __str__(self) -> str:
         return f"{self.item_code}: {self.score}"
 
-    def audit_jurisdiction_path(self) -> str:
-        return self.assignment.round.call.jurisdiction.path
-
 
 class OrganisationEventKind(models.TextChoices):
     FAILED_ACCEPTANCE = "failed_acceptance", _("A project failed acceptance (SZ 7.2①)")
@@ -208,9 +200,11 @@ class OrganisationEventKind(models.TextChoices):
     )
 
 
-class OrganisationEvent(RegionScopedModel):
+class OrganisationEvent(ProjectOwnedModel):
     """单位履约记录 — what the deductions of SZ 7.2 read from. Later stages record these
     themselves; history from before the platform is entered by an office with a reason."""
+
+    jurisdiction_lookup = "organisation__jurisdiction"
 
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="events"
@@ -232,18 +226,12 @@ class OrganisationEvent(RegionScopedModel):
     def __str__(self) -> str:
         return f"{self.organisation} · {self.get_kind_display()} · {self.occurred_on}"
 
-    @classmethod
-    def scope_filter(cls, scope: Scope) -> Q | None:
-        if scope.region_path:
-            return region_q("organisation__jurisdiction", scope)
-        return None
-
-    def audit_jurisdiction_path(self) -> str:
-        return self.organisation.jurisdiction.path
 
 
-class ReviewResult(RegionScopedModel):
+class ReviewResult(ProjectOwnedModel):
     """The combined result of one application: scores, bonus, deductions, veto, rank."""
+
+    jurisdiction_lookup = "round__call__jurisdiction"
 
     round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="results")
     application = models.OneToOneField(
@@ -276,15 +264,10 @@ class ReviewResult(RegionScopedModel):
         return bool(self.vetoes)
 
     @classmethod
-    def scope_filter(cls, scope: Scope) -> Q | None:
-        if scope.region_path:
-            return region_q("round__call__jurisdiction", scope)
+    def external_filter(cls, scope: Scope) -> Q | None:
         if scope.participant and scope.organisation_id:
             return Q(application__applicant_id=scope.organisation_id, round__status="closed")
         return None
-
-    def audit_jurisdiction_path(self) -> str:
-        return self.round.call.jurisdiction.path
 
 
 def assigned_application_ids(scope: Scope):

@@ -186,7 +186,7 @@ def test_add_a_project(world):
     services.adjustment_publish(user=world["a"].office, adjustment=adjustment)
     project = adjustment.project
     assert (project.stage, project.budget_amount, project.jurisdiction) == (
-        "procurement",
+        "arranged",
         Decimal("120000.00"),
         world["a"].jurisdiction,
     )

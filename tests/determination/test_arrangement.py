@@ -77,7 +77,7 @@ def test_only_the_province_office_compiles_and_publishes():
         services.arrangement_compile(user=office, province=province, year=2031)
 
 
-def test_publishing_moves_the_projects_on_to_procurement_and_freezes_the_list():
+def test_publishing_puts_the_projects_into_the_arrangement_and_freezes_the_list():
     _two_cities()
     office = province_office()
     province = office.organisation.jurisdiction
@@ -85,7 +85,7 @@ def test_publishing_moves_the_projects_on_to_procurement_and_freezes_the_list():
     assert set(Project.unscoped.values_list("stage", flat=True)) == {"determination"}
     services.arrangement_publish(user=office, arrangement=arrangement)
     assert arrangement.published_at is not None
-    assert set(Project.unscoped.values_list("stage", flat=True)) == {"procurement"}
+    assert set(Project.unscoped.values_list("stage", flat=True)) == {"arranged"}
     with pytest.raises(ValidationError):
         services.arrangement_compile(user=office, province=province, year=2027)
     with pytest.raises(ValidationError):
