@@ -25,6 +25,9 @@ ROLE_DEFAULT_KIND = {
     Role.EVALUATOR: OrganisationKind.EVALUATION_AGENCY,
     Role.EXPERT: OrganisationKind.EXPERT_POOL,
     Role.AUDITOR: OrganisationKind.AUDIT_FIRM,
+    Role.SYSTEM_ADMIN: OrganisationKind.GOVERNMENT_OFFICE,
+    Role.SECURITY_ADMIN: OrganisationKind.GOVERNMENT_OFFICE,
+    Role.AUDIT_ADMIN: OrganisationKind.GOVERNMENT_OFFICE,
 }
 
 

@@ -12,7 +12,7 @@ from tests.scoping_world import build_world, user_for
 pytestmark = pytest.mark.django_db
 
 ALL_ROLES = list(Role)
-AUDIT_ROLES = {Role.OFFICE, Role.HRSS, Role.AUDITOR}
+AUDIT_ROLES = {Role.OFFICE, Role.HRSS, Role.AUDITOR, Role.AUDIT_ADMIN}
 
 OBJECT_ENDPOINTS = {
     "project page": lambda w: f"/projects/{w.project.pk}/",

@@ -5,6 +5,7 @@ from apps.audit.selectors import may_browse_audit_log
 from apps.deadlines.selectors import may_edit_holiday_schedules
 
 from .roles import Role
+from .selectors import may_open_security_page, may_open_system_page
 
 
 def _entries(items, path: str) -> list[tuple]:
@@ -51,6 +52,10 @@ def navigation(request):
         more.append((_("Holiday schedules"), reverse("deadlines:holidays"), "calendar3"))
     if may_browse_audit_log(user):
         more.append((_("Audit log"), reverse("audit:list"), "shield-check"))
+    if may_open_security_page(user):
+        more.append((_("Security"), reverse("manage:security"), "shield-lock"))
+    if may_open_system_page(user):
+        more.append((_("System"), reverse("manage:system"), "gear"))
     more.append((_("API"), reverse("api-docs"), "plug"))
     return {
         "nav_items": _entries(items, request.path),

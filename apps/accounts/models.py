@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
@@ -146,6 +147,11 @@ class User(AbstractUser):
     # Bumped by "log out everywhere"; part of the session hash, so every session dies with it.
     session_generation = models.PositiveIntegerField(default=0, editable=False)
     second_factor_required = models.BooleanField(_("second factor required"), default=False)
+    # Start of the password's validity for the periodic-change rule (等保 8.1.4.1); existing
+    # accounts count from the migration that added it.
+    password_changed_at = models.DateTimeField(
+        _("password changed at"), default=timezone.now, editable=False
+    )
 
     # As for RegionScopedModel: the plain manager first (Django's auth uses the default one),
     # the fail-closed `objects` for everything a user asks to see.
@@ -208,3 +214,40 @@ class ApiClient(models.Model):
 
     def audit_jurisdiction_path(self) -> str:
         return self.service_user.audit_jurisdiction_path()
+
+
+class SecurityEventWindow(models.Model):
+    """Counter of one kind of security event (refusal, OTP failure, lockout...) by one user or
+    address in one time window. The first event of a window is written to the audit log at
+    once; the rest are only counted here and summarised in one entry when the window closes,
+    so that a crawler cannot flood the log (等保 8.1.4.3, ASVS 16.3)."""
+
+    kind = models.CharField(_("kind"), max_length=20)
+    username = models.CharField(_("user"), max_length=150, blank=True)
+    # Text, not GenericIPAddressField: the unique key needs "" rather than NULL for no address.
+    ip_address = models.CharField(_("from address"), max_length=45, blank=True)
+    window_start = models.DateTimeField(_("window start"))
+    count = models.PositiveIntegerField(_("count"), default=1)
+    last_at = models.DateTimeField(_("last seen"))
+    first_detail = models.CharField(_("first"), max_length=300, blank=True)
+    last_detail = models.CharField(_("last"), max_length=300, blank=True)
+    jurisdiction_path = models.CharField(max_length=200, blank=True)
+    summarised = models.BooleanField(default=False)
+
+    # The counter itself is not audited row by row: that is the flood it exists to prevent.
+    audit_exempt = True
+
+    class Meta:
+        ordering = ["-last_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "username", "ip_address", "window_start"],
+                name="security_event_window_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["summarised", "window_start"])]
+        verbose_name = _("security event counter")
+        verbose_name_plural = _("security event counters")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.username or '-'} {self.ip_address or '-'} ×{self.count}"

@@ -22,6 +22,10 @@ class Role(models.TextChoices):
     EVALUATOR = "evaluator", _("Evaluation agency / evaluator")
     EXPERT = "expert", _("Expert")
     AUDITOR = "auditor", _("Auditor")
+    # 等保 8.1.5.1–3: the three platform administrators are separate accounts and roles.
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+    SECURITY_ADMIN = "security_admin", _("Security administrator")
+    AUDIT_ADMIN = "audit_admin", _("Audit administrator")
 
 
 class OrganisationKind(models.TextChoices):
@@ -61,10 +65,19 @@ ROLE_SPECS: dict[str, RoleSpec] = {
     Role.EVALUATOR: RoleSpec(False, frozenset({K.EVALUATION_AGENCY})),
     Role.EXPERT: RoleSpec(False, frozenset({K.EXPERT_POOL})),
     Role.AUDITOR: RoleSpec(False, frozenset({K.AUDIT_FIRM})),
+    Role.SYSTEM_ADMIN: RoleSpec(True, frozenset({K.GOVERNMENT_OFFICE})),
+    Role.SECURITY_ADMIN: RoleSpec(True, frozenset({K.GOVERNMENT_OFFICE})),
+    Role.AUDIT_ADMIN: RoleSpec(True, frozenset({K.GOVERNMENT_OFFICE})),
 }
 
 GOVERNMENT_ROLES = frozenset(r for r, spec in ROLE_SPECS.items() if spec.government)
 EXTERNAL_ROLES = frozenset(r for r, spec in ROLE_SPECS.items() if not spec.government)
+
+# Administrator roles (等保 8.1.4.2, 8.1.5): a user administrator may not grant any of them, nor
+# manage accounts that hold one — only the installation's superuser does. Otherwise one user
+# administrator could make itself (or a friend) the auditor of its own actions.
+ADMIN_ROLES = frozenset({Role.USER_ADMIN, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+GRANTABLE_BY_USER_ADMIN = frozenset(Role) - ADMIN_ROLES
 
 # HB §25: these sign a confidentiality agreement with the office; until it is on file their
 # users see no project data (product).

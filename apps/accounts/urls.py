@@ -10,4 +10,5 @@ urlpatterns = [
     path("logout-everywhere/", views.logout_everywhere, name="logout_everywhere"),
     path("second-factor/", views.otp_verify, name="otp_verify"),
     path("second-factor/setup/", views.otp_setup, name="otp_setup"),
+    path("password/", views.password_change, name="password_change"),
 ]

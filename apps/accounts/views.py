@@ -4,7 +4,7 @@ import io
 import qrcode
 import qrcode.image.svg
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from apps.audit.services import personal_data_access_record
 from apps.core.forms import form_add_service_errors
@@ -24,12 +25,16 @@ from .forms import (
     ApiClientForm,
     ComplianceDocumentForm,
     LoginForm,
+    OtpEnrolForm,
+    OtpResetForm,
     OtpTokenForm,
+    PasswordChangeForm,
     ReviewForm,
     UserCreateForm,
     UserUpdateForm,
 )
 from .models import ComplianceDocument, Organisation
+from .password_validation import password_expired
 from .roles import Role
 
 
@@ -60,10 +65,14 @@ def otp_verify(request):
         return redirect(f"{_otp_setup_url()}?next={_safe_next(request)}")
     form = OtpTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = next((d for d in devices if d.verify_token(form.cleaned_data["token"])), None)
+        token = form.cleaned_data["token"]
+        device = next(
+            (d for d in devices if services.otp_token_matches(device=d, token=token)), None
+        )
         if device is not None:
             otp_login(request, device)
             return redirect(_safe_next(request))
+        services.otp_verify_failed(user=request.user)
         form.add_error("token", _("The code is wrong or has expired. Try the current code."))
     return render(request, "accounts/otp_verify.html", {"form": form, "next": _safe_next(request)})
 
@@ -74,41 +83,75 @@ def _otp_setup_url() -> str:
     return reverse("accounts:otp_setup")
 
 
+OTP_SETUP_SESSION_KEY = "wipp_otp_setup_key"
+
+
 @login_required
 def otp_setup(request):
-    device, _created = TOTPDevice.objects.get_or_create(
-        user=request.user, confirmed=False, defaults={"name": "authenticator"}
-    )
-    form = OtpTokenForm(request.POST or None)
+    """Opening the page writes nothing: the new secret waits in the session until the user
+    confirms it with a code (and, when a device is already set up, with that one's code)."""
+    key_hex = request.session.get(OTP_SETUP_SESSION_KEY)
+    if not key_hex:
+        key_hex = random_hex(20)
+        request.session[OTP_SETUP_SESSION_KEY] = key_hex
+    has_device = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
+    form = OtpEnrolForm(request.POST or None, needs_current=has_device)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
-            device.confirmed = True
-            device.save()
+        try:
+            device = services.otp_device_enrol(
+                user=request.user,
+                key_hex=key_hex,
+                token=form.cleaned_data["token"],
+                current_token=form.cleaned_data.get("current_token", ""),
+            )
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            del request.session[OTP_SETUP_SESSION_KEY]
             otp_login(request, device)
             messages.success(request, _("Second factor set up."))
             return redirect(_safe_next(request))
-        form.add_error("token", _("The code is wrong or has expired. Try the current code."))
-    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
+    preview = TOTPDevice(user=request.user, name="authenticator", key=key_hex)
+    image = qrcode.make(preview.config_url, image_factory=qrcode.image.svg.SvgPathImage)
     buffer = io.BytesIO()
     image.save(buffer)
     context = {
         "form": form,
+        "has_device": has_device,
         "qr_svg_b64": base64.b64encode(buffer.getvalue()).decode(),
-        "secret": base64.b32encode(device.bin_key).decode(),
+        "secret": base64.b32encode(preview.bin_key).decode(),
         "next": _safe_next(request),
     }
     return render(request, "accounts/otp_setup.html", context)
 
 
+@login_required
+def password_change(request):
+    """Own password, current one first (ASVS 6.2.3, 7.5.1); also where an expired password
+    (等保 periodic change) sends the user."""
+    form = PasswordChangeForm(request.POST or None, user=request.user)
+    expired = password_expired(request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_password_change(
+                user=request.user,
+                current_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password1"],
+            )
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            # This session stays; every other session of the account ends with the old hash.
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("Your password has been changed."))
+            return redirect(_safe_next(request))
+    context = {"form": form, "expired": expired, "next": _safe_next(request)}
+    return render(request, "accounts/password_change.html", context)
+
+
 def _require_user_admin(user):
     if not (user.is_superuser or user.role == Role.USER_ADMIN):
         raise PermissionDenied
-
-
-def _admin_organisations(admin):
-    if admin.is_superuser:
-        return Organisation.unscoped.all()
-    return Organisation.unscoped.filter(jurisdiction_id=admin.organisation.jurisdiction_id)
 
 
 @login_required
@@ -123,7 +166,11 @@ def user_list(request):
 @login_required
 def user_create(request):
     _require_user_admin(request.user)
-    form = UserCreateForm(request.POST or None, organisations=_admin_organisations(request.user))
+    form = UserCreateForm(
+        request.POST or None,
+        organisations=selectors.organisations_administered_by(admin=request.user),
+        roles=selectors.roles_grantable_by(admin=request.user),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             created = services.user_create(admin=request.user, **form.cleaned_data)
@@ -153,7 +200,13 @@ def user_update(request, pk):
         "email": target.email,
         "second_factor_required": target.second_factor_required,
     }
-    form = UserUpdateForm(request.POST or None, initial=initial)
+    form = UserUpdateForm(
+        request.POST or None,
+        initial=initial,
+        roles=selectors.roles_grantable_by(admin=request.user),
+        current_role=target.role,
+        may_change_role=target.pk != request.user.pk,
+    )
     if request.method == "GET" and target.mobile:
         personal_data_access_record(subject=target, field="mobile", purpose="account edit form")
     if request.method == "POST" and form.is_valid():
@@ -164,7 +217,80 @@ def user_update(request, pk):
         else:
             messages.success(request, _("Account %(name)s saved.") % {"name": target.username})
             return redirect("manage:user_list")
-    return render(request, "accounts/user_form.html", {"form": form, "target": target})
+    context = {
+        "form": form,
+        "target": target,
+        "reset_form": OtpResetForm(),
+        "has_device": TOTPDevice.objects.filter(user=target, confirmed=True).exists(),
+        "may_reset_otp": target.pk != request.user.pk,
+    }
+    return render(request, "accounts/user_form.html", context)
+
+
+@login_required
+@require_POST
+def otp_reset(request, pk):
+    """A user administrator or security administrator of the user's level removes its
+    authenticator (lost phone); audited with the reason."""
+    target = selectors.users_secured_by(admin=request.user).filter(pk=pk).first()
+    if target is None:
+        raise Http404
+    form = OtpResetForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for the reset."))
+    else:
+        try:
+            services.otp_device_reset(
+                admin=request.user, user=target, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("Second factor of %(name)s reset: a new one is set up at the next login.")
+                % {"name": target.username},
+            )
+    if request.user.role == Role.USER_ADMIN:
+        return redirect("manage:user_update", pk=target.pk)
+    return redirect("manage:security")
+
+
+@login_required
+def security_page(request):
+    """安全管理员: lockouts, second factors and security events of its level (等保 8.1.5.2)."""
+    if not selectors.may_open_security_page(request.user):
+        raise PermissionDenied
+    context = selectors.security_overview(admin=request.user)
+    context["reset_form"] = OtpResetForm()
+    return render(request, "accounts/security.html", context)
+
+
+@login_required
+@require_POST
+def lockout_reset(request):
+    if not selectors.may_open_security_page(request.user):
+        raise PermissionDenied
+    try:
+        count = services.lockout_reset(
+            admin=request.user,
+            username=request.POST.get("username", "").strip(),
+            ip_address=request.POST.get("ip_address", "").strip(),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Lockout lifted (%(n)d records).") % {"n": count})
+    return redirect("manage:security")
+
+
+@login_required
+def system_page(request):
+    """系统管理员: the configuration and health, read-only (等保 8.1.5.1). Changing them is a
+    deployment act, outside the application."""
+    if not selectors.may_open_system_page(request.user):
+        raise PermissionDenied
+    return render(request, "accounts/system.html", selectors.system_overview())
 
 
 @login_required

@@ -16,6 +16,17 @@ class AuditAction(models.TextChoices):
     DOWNLOAD = "download", _("Downloaded")
     PERSONAL_DATA_ACCESS = "pii_access", _("Personal data viewed")
     EXPORT = "export", _("Exported")
+    # Security events (等保 8.1.4.3 b; ASVS 16.3): refusals, second factor, lockouts, passwords.
+    ACCESS_REFUSED = "access_refused", _("Access refused")
+    API_KEY_REFUSED = "api_key_refused", _("API key refused")
+    OTP_FAILED = "otp_failed", _("Second-factor code wrong")
+    OTP_ENROLLED = "otp_enrolled", _("Second factor set up")
+    OTP_RESET = "otp_reset", _("Second factor reset")
+    LOCKED_OUT = "locked_out", _("Locked out")
+    LOCKOUT_RESET = "lockout_reset", _("Lockout lifted")
+    PASSWORD_CHANGED = "password_changed", _("Password changed")
+    PASSWORD_CHANGE_FAILED = "password_reauth", _("Password change: current password wrong")
+    EVENTS_SUMMARISED = "events_summarised", _("Repeated security events")
 
 
 class AuditEntry(RegionScopedModel):

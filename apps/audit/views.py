@@ -6,7 +6,12 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from .models import AuditAction
-from .selectors import audit_chain_verify, audit_entry_list, may_browse_audit_log
+from .selectors import (
+    audit_chain_verify,
+    audit_entry_list,
+    may_browse_audit_log,
+    may_verify_audit_log,
+)
 
 FILTERS = ("actor", "action", "object_type", "object_id", "project_id", "since", "until")
 
@@ -36,7 +41,10 @@ def audit_log(request):
         "actions": AuditAction.choices,
         "filter_errors": " ".join(filter_errors),
     }
+    context["may_verify"] = may_verify_audit_log(request.user)
     if request.GET.get("verify"):
+        if not context["may_verify"]:
+            raise PermissionDenied
         context["verdict"] = audit_chain_verify()
     return render(request, "audit/audit_list.html", context)
 

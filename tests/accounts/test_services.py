@@ -9,7 +9,7 @@ from tests.factories import CityFactory, OrganisationFactory, ProvinceFactory, U
 
 pytestmark = pytest.mark.django_db
 
-GOOD_PASSWORD = "Anquan#2027"
+GOOD_PASSWORD = "Anquan#2027ok"
 
 
 @pytest.fixture

@@ -4,10 +4,11 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from apps.audit.models import AuditEntry
-from apps.audit.selectors import audit_chain_verify, may_browse_audit_log
+from apps.audit.selectors import audit_chain_verify, may_browse_audit_log, may_verify_audit_log
 from apps.core.api import ScopedReadOnlyViewSet
 
 from .serializers import AuditEntrySerializer, ChainVerdictSerializer
@@ -42,5 +43,8 @@ class AuditEntryViewSet(ScopedReadOnlyViewSet):
     @extend_schema(responses=ChainVerdictSerializer)
     @action(detail=False, methods=["get"])
     def verify(self, request):
-        """Verifies the whole hash chain and names the first bad entry, if any."""
+        """Verifies the whole hash chain and names the first bad entry, if any (audit
+        administrators)."""
+        if not may_verify_audit_log(request.user):
+            raise PermissionDenied
         return Response(ChainVerdictSerializer(asdict(audit_chain_verify())).data)
