@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import BootstrapFormMixin
+from apps.jurisdictions.models import KeyIndustry
 
 from .models import Application, BudgetLine, InsuranceYear, PastProject, PlanStage, TeamMember
 from .services import FORM_FIELDS
@@ -29,6 +30,13 @@ class ApplicationForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, call, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["industry"].queryset = call.key_industries.all()
+        # The province's whole list: a service scope outside the call's industries is the
+        # applicant's to declare and the preliminary review's to find (SZ P3②).
+        industries = self.fields["service_industries"]
+        industries.queryset = KeyIndustry.objects.filter(
+            province=call.jurisdiction.root, is_active=True
+        )
+        industries.widget = forms.CheckboxSelectMultiple(choices=industries.choices)
         self.fields["enterprise_industry"].choices = [("", "—"), *load_sme_standard().industries()]
         for field in self.fields.values():
             if isinstance(field.widget, forms.Textarea):

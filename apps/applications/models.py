@@ -28,6 +28,15 @@ class ApplicationStatus(models.TextChoices):
     SCREENING_FAILED = "screening_failed", _("Failed preliminary review")
 
 
+# An application counts towards the call (per-applicant limit, copy detection, screening) from
+# submission on, whatever the preliminary review decided; drafts and withdrawn ones do not.
+SUBMITTED_STATUSES = (
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.SCREENING_PASSED,
+    ApplicationStatus.SCREENING_FAILED,
+)
+
+
 class Application(RegionScopedModel):
     call = models.ForeignKey(
         "calls.AnnualCall",
@@ -68,6 +77,14 @@ class Application(RegionScopedModel):
         blank=True,
     )
     service_scope = models.TextField(_("service scope"), blank=True)
+    # SZ P3②: the industries the service scope and target groups belong to, as data the
+    # preliminary review can compare with the call's key industries (the text above says who).
+    service_industries = models.ManyToManyField(
+        "jurisdictions.KeyIndustry",
+        verbose_name=_("industries of the service scope and target groups"),
+        related_name="+",
+        blank=True,
+    )
     target_groups = models.TextField(_("target groups (SZ 6.1)"), blank=True)
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)

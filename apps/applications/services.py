@@ -5,12 +5,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.accounts.roles import OrganisationKind, Role
 from apps.calls.models import AnnualCall, CallStatus
 from apps.core.workflow import Transition, TransitionTable, transition_apply
 
 from .models import (
+    SUBMITTED_STATUSES,
     Application,
     ApplicationStatus,
     BudgetLine,
@@ -45,6 +47,21 @@ APPLICATION_WORKFLOW = TransitionTable(
             {Role.OFFICE},
             note_required=True,
         ),
+        # A decision revised with its reason while the call's screening round is open.
+        Transition(
+            "revise_pass_screening",
+            ApplicationStatus.SCREENING_FAILED,
+            ApplicationStatus.SCREENING_PASSED,
+            {Role.OFFICE},
+            note_required=True,
+        ),
+        Transition(
+            "revise_fail_screening",
+            ApplicationStatus.SCREENING_PASSED,
+            ApplicationStatus.SCREENING_FAILED,
+            {Role.OFFICE},
+            note_required=True,
+        ),
     ],
 )
 
@@ -55,21 +72,20 @@ CHILD_TABLES = {
     "stages": PlanStage,
     "budget_lines": BudgetLine,
 }
-FORM_FIELDS = tuple(
-    f.name
-    for f in Application._meta.concrete_fields
-    if f.name
-    not in {
-        "id",
-        "call",
-        "applicant",
-        "number",
-        "status",
-        "submitted_at",
-        "created_by",
-        "created_at",
-        "updated_at",
-    }
+_NOT_ON_THE_FORM = {
+    "id",
+    "call",
+    "applicant",
+    "number",
+    "status",
+    "submitted_at",
+    "created_by",
+    "created_at",
+    "updated_at",
+}
+FORM_FIELDS = (
+    *(f.name for f in Application._meta.concrete_fields if f.name not in _NOT_ON_THE_FORM),
+    "service_industries",
 )
 
 
@@ -157,7 +173,9 @@ def application_update(
 ) -> Application:
     """Saves a draft: the form fields and, for each table given, its full new set of rows."""
     _check_own_draft(user, application)
-    for name, value in (fields or {}).items():
+    fields = dict(fields or {})
+    service_industries = fields.pop("service_industries", None)
+    for name, value in fields.items():
         if name not in FORM_FIELDS:
             raise TypeError(f"Unknown application field: {name}")
         setattr(application, name, value)
@@ -168,6 +186,8 @@ def application_update(
         raise ValidationError({"industry": _("Choose one of the key industries of the call.")})
     application.full_clean()
     application.save()
+    if service_industries is not None:
+        _set_service_industries(application, list(service_industries))
     for name, rows in tables.items():
         if name not in CHILD_TABLES:
             raise TypeError(f"Unknown application table: {name}")
@@ -175,6 +195,21 @@ def application_update(
             _check_past_projects(rows)
         _replace_rows(application, CHILD_TABLES[name], rows)
     return application
+
+
+def _set_service_industries(application: Application, industries: list) -> None:
+    """Any key industry of the province may be named (the call may call only some of them:
+    that is for the preliminary review to find, SZ P3②), but nothing from another province."""
+    root = application.call.jurisdiction.root
+    foreign = [i.name for i in industries if i.province_id != root.pk]
+    if foreign:
+        raise ValidationError(
+            {
+                "service_industries": _("Not key industries determined by %(root)s: %(names)s")
+                % {"root": root.name, "names": "、".join(foreign)}
+            }
+        )
+    application.service_industries.set(industries)
 
 
 def application_check(application: Application) -> dict[str, list[str]]:
@@ -213,10 +248,45 @@ def application_submit(*, user, application: Application) -> Application:
     problems = application_check(application)
     if problems:
         raise ValidationError(problems)
+    _check_applications_per_applicant(application)
     transition_apply(table=APPLICATION_WORKFLOW, instance=application, action="submit", user=user)
     application.submitted_at = now
     application.save(update_fields=["submitted_at"])
     return application
+
+
+def _check_applications_per_applicant(application: Application) -> None:
+    """SZ P3④: the call sets how many applications one applicant may submit. Refused here,
+    naming the other application, rather than accepted and then failed at screening.
+
+    Locks the applicant's applications of the call first, so that two submissions at the same
+    moment are counted one after the other."""
+    call = application.call
+    mine = Application.unscoped.filter(call=call, applicant_id=application.applicant_id)
+    list(mine.select_for_update().values_list("pk", flat=True))
+    others = list(
+        mine.filter(status__in=SUBMITTED_STATUSES)
+        .exclude(pk=application.pk)
+        .order_by("number")
+        .values_list("number", "project_name")
+    )
+    if len(others) >= call.max_applications_per_applicant:
+        raise ValidationError(
+            ngettext(
+                "This call accepts %(max)d application per applicant, and you have already "
+                "submitted %(others)s. Withdraw it before the deadline to submit this one "
+                "instead.",
+                "This call accepts at most %(max)d applications per applicant, and you have "
+                "already submitted %(others)s. Withdraw one of them before the deadline to "
+                "submit this one.",
+                call.max_applications_per_applicant,
+            )
+            % {
+                "max": call.max_applications_per_applicant,
+                "others": "、".join(f"{number}「{name}」" for number, name in others),
+            },
+            code="applications_per_applicant",
+        )
 
 
 @transaction.atomic
@@ -224,6 +294,9 @@ def application_withdraw(*, user, application: Application) -> Application:
     _check_applicant(user)
     if application.applicant_id != user.organisation_id:
         raise PermissionDenied(_("This application belongs to another applicant."))
+    if application.call.status != CallStatus.PUBLISHED:
+        # A call closed early ends withdrawals too, as its confirmation told the office.
+        raise ValidationError(_("The call is closed; the application can no longer be withdrawn."))
     if timezone.now() > application.call.closes_at:
         raise ValidationError(
             _("The deadline (%(deadline)s) has passed; the application can no longer be withdrawn.")
@@ -233,8 +306,10 @@ def application_withdraw(*, user, application: Application) -> Application:
     return application
 
 
+# The scan of the application form with signature and seal: SZ P2② checks that it is there.
+SEALED_FORM = "sealed_form"
 ATTACHMENT_KINDS = {
-    "sealed_form": "盖章的申请表扫描件",
+    SEALED_FORM: "盖章的申请表扫描件",
     "business_licence": "营业执照",
     "insurance_certificate": "参保证明",
     "qualification": "资质证书",

@@ -50,6 +50,10 @@ def _check_required(application, errors) -> None:
         errors["commitment_accepted"].append(_("Accept the applicant's commitment."))
     if not application.sealed:
         errors["sealed"].append(_("The form must be signed and sealed."))
+    if application.pk and not application.service_industries.exists():
+        errors["service_industries"].append(
+            _("Name the industries of the service scope and target groups (SZ P3②).")
+        )
 
 
 def _check_dates(application, stages, errors) -> None:

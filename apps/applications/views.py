@@ -20,6 +20,7 @@ from .forms import (
     table_formsets,
 )
 from .models import Application, ApplicationStatus
+from .services import SEALED_FORM
 
 LIST_FILTERS = ("call", "jurisdiction", "industry", "project_type", "status")
 
@@ -84,6 +85,21 @@ def _save_draft(request, application, form, formsets) -> bool:
     return True
 
 
+def _edit_context(application, form, formsets, problems, attachment_form=None) -> dict:
+    attachments = list(
+        application.applicationattachment_set.select_related("evidence").order_by("pk")
+    )
+    return {
+        "application": application,
+        "form": form,
+        "formsets": formsets,
+        "problems": problems,
+        "attachments": attachments,
+        "attachment_form": attachment_form or AttachmentForm(),
+        "has_sealed_scan": any(a.kind == SEALED_FORM for a in attachments),
+    }
+
+
 @login_required
 def application_edit(request, pk):
     application = _visible_application(request, pk)
@@ -106,24 +122,15 @@ def application_edit(request, pk):
                 return render(
                     request,
                     "applications/application_edit.html",
-                    {
-                        "application": application,
-                        "form": form,
-                        "formsets": formsets,
-                        "problems": problems,
-                    },
+                    _edit_context(application, form, formsets, problems),
                 )
             messages.success(request, _("Application submitted."))
             return redirect("applications:detail", pk=pk)
+    problems = services.application_check(application) if request.method == "GET" else {}
     return render(
         request,
         "applications/application_edit.html",
-        {
-            "application": application,
-            "form": form,
-            "formsets": formsets,
-            "problems": services.application_check(application) if request.method == "GET" else {},
-        },
+        _edit_context(application, form, formsets, problems),
     )
 
 
@@ -161,18 +168,31 @@ def application_withdraw(request, pk):
 def application_attachment_add(request, pk):
     application = _visible_application(request, pk)
     form = AttachmentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-        return redirect("applications:edit", pk=pk)
-    try:
-        services.application_attachment_add(
-            user=request.user,
-            application=application,
-            kind=form.cleaned_data["kind"],
-            uploaded_file=form.cleaned_data["file"],
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Attachment uploaded."))
-    return redirect("applications:edit", pk=pk)
+    if form.is_valid():
+        try:
+            services.application_attachment_add(
+                user=request.user,
+                application=application,
+                kind=form.cleaned_data["kind"],
+                uploaded_file=form.cleaned_data["file"],
+            )
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Attachment uploaded."))
+            return redirect("applications:edit", pk=pk)
+    messages.error(request, _("The attachment was not uploaded: see below."))
+    if application.status != ApplicationStatus.DRAFT:
+        return redirect("applications:detail", pk=pk)
+    return render(
+        request,
+        "applications/application_edit.html",
+        _edit_context(
+            application,
+            ApplicationForm(instance=application, call=application.call),
+            table_formsets(None, application),
+            {},
+            attachment_form=form,
+        ),
+        status=400,
+    )

@@ -182,8 +182,25 @@ def _full_fields(call, industry_code, facts, narrative) -> dict:
         "commitment_accepted": True,
         "commitment_signatory": "法定代表人",
         "sealed": True,
+        "service_industries": [call.key_industries.get(code=industry_code)],
         **narrative,
     }
+
+
+def attach_sealed_scan(user: User, application) -> None:
+    """The scan of the signed and sealed form, which SZ P2② checks for (a stand-in PDF)."""
+    from django.core.files.base import ContentFile
+
+    pdf = (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n"
+        + f"% demo sealed application form {application.number}\n%%EOF\n".encode()
+    )
+    application_services.application_attachment_add(
+        user=user,
+        application=application,
+        kind=application_services.SEALED_FORM,
+        uploaded_file=ContentFile(pdf, name=f"{application.number}-sealed-form.pdf"),
+    )
 
 
 TABLES = {
@@ -328,6 +345,7 @@ def demo_call_with_applications(office: User) -> AnnualCall:
             fields=_full_fields(call, industry, (sme, employees, revenue, assets), texts[key]),
             **TABLES,
         )
+        attach_sealed_scan(user, application)
         application_services.application_submit(user=user, application=application)
     screening_run(call=call)
     return call

@@ -203,6 +203,7 @@ def _applications(call: AnnualCall) -> dict[int, float]:
         application_services.application_update(
             user=user, application=application, fields=fields, **_tables(q, Decimal(amount))
         )
+        base.attach_sealed_scan(user, application)
         application_services.application_submit(user=user, application=application)
         quality[application.pk] = q
     return quality

@@ -51,6 +51,7 @@ def valid_fields(call) -> dict:
         "commitment_accepted": True,
         "commitment_signatory": "王总",
         "sealed": True,
+        "service_industries": [call.key_industries.first()],
         **NARRATIVE,
     }
 
@@ -117,7 +118,26 @@ def applicant_user(call, **org_kwargs):
     return UserFactory(role=Role.APPLICANT, organisation=organisation)
 
 
-def draft_application(call, user=None, *, fields=None, tables=None, narrative=None):
+def scan_pdf(label: str):
+    """A small PDF, distinct per label (the evidence store keeps each content once)."""
+    from django.core.files.base import ContentFile
+
+    body = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n"
+    return ContentFile(body + f"% {label}\n%%EOF\n".encode(), name="sealed-form.pdf")
+
+
+def attach_sealed_scan(application, user):
+    return services.application_attachment_add(
+        user=user,
+        application=application,
+        kind=services.SEALED_FORM,
+        uploaded_file=scan_pdf(application.number),
+    )
+
+
+def draft_application(
+    call, user=None, *, fields=None, tables=None, narrative=None, sealed_scan=True
+):
     user = user or applicant_user(call)
     application = services.application_create(
         user=user, call=call, project_name="建筑施工一线人员工伤预防培训", project_type="training"
@@ -128,6 +148,8 @@ def draft_application(call, user=None, *, fields=None, tables=None, narrative=No
     table_data = valid_tables(call)
     table_data.update(tables or {})
     services.application_update(user=user, application=application, fields=data, **table_data)
+    if sealed_scan:
+        attach_sealed_scan(application, user)
     return application, user
 
 

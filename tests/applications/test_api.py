@@ -12,6 +12,7 @@ pytestmark = pytest.mark.django_db
 def _payload(call) -> dict:
     fields = valid_fields(call)
     fields["industry"] = fields["industry"].code
+    fields["service_industries"] = [i.code for i in fields["service_industries"]]
     return {
         "call": call.pk,
         "project_name": "接口申报的培训项目",

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.applications import services
 from apps.applications.models import Application
@@ -239,7 +239,7 @@ def test_submission_checks_the_rows_just_saved_not_a_stale_prefetch(call):
 def test_attachment_is_stored_as_evidence_and_visible_to_the_office(call, client):
     from django.core.files.base import ContentFile
 
-    application, user = draft_application(call)
+    application, user = draft_application(call, sealed_scan=False)
     pdf = ContentFile(
         b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",
         name="seal.pdf",
@@ -256,7 +256,7 @@ def test_attachment_is_stored_as_evidence_and_visible_to_the_office(call, client
 def test_attachment_with_a_lying_extension_is_refused(call):
     from django.core.files.base import ContentFile
 
-    application, user = draft_application(call)
+    application, user = draft_application(call, sealed_scan=False)
     with pytest.raises(ValidationError):
         services.application_attachment_add(
             user=user,
@@ -265,3 +265,62 @@ def test_attachment_with_a_lying_extension_is_refused(call):
             uploaded_file=ContentFile(b"MZ\x90\x00 not a pdf", name="virus.pdf"),
         )
     assert not application.applicationattachment_set.exists()
+
+
+# --- one application per applicant per call, at submission (SZ P3④, call data) -------------
+
+
+def test_a_second_submission_to_the_same_call_is_refused_naming_the_first(call):
+    first, user = submitted_application(call)
+    second, _ = draft_application(call, user)
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
+        services.application_submit(user=user, application=second)
+    message = " ".join(exc.value.messages)
+    assert "accepts 1 application per applicant" in message
+    assert first.number in message and first.project_name in message
+    second.refresh_from_db()
+    assert second.status == "draft"
+
+
+def test_a_withdrawn_application_does_not_count(call):
+    first, user = submitted_application(call)
+    services.application_withdraw(user=user, application=first)
+    second, _ = draft_application(call, user)
+    services.application_submit(user=user, application=second)
+    assert second.status == "submitted"
+
+
+def test_the_limit_is_the_calls_own(call):
+    call.max_applications_per_applicant = 2
+    call.save()
+    _first, user = submitted_application(call)
+    second, _ = submitted_application(call, user)
+    third, _ = draft_application(call, user)
+    assert second.status == "submitted"
+    with pytest.raises(ValidationError):
+        services.application_submit(user=user, application=third)
+
+
+def test_applications_to_other_calls_do_not_count(call):
+    _first, user = submitted_application(call)
+    other_call = CallFactory(jurisdiction=call.jurisdiction)
+    other, _ = submitted_application(other_call, user)
+    assert other.status == "submitted"
+
+
+# --- SZ P3②: the industries of the service scope --------------------------------------------
+
+
+def test_the_service_industries_are_required_to_submit(call):
+    application, _ = draft_application(call, fields={"service_industries": []})
+    assert "service_industries" in _problems(application)
+
+
+def test_a_service_industry_of_another_province_is_refused(call):
+    from tests.factories import KeyIndustryFactory, ProvinceFactory
+
+    shenzhen = ProvinceFactory(code="440300", name="深圳市", name_en="Shenzhen")
+    foreign = KeyIndustryFactory(province=shenzhen, code="mining", name="矿山")
+    with pytest.raises(ValidationError) as exc:
+        draft_application(call, fields={"service_industries": [foreign]})
+    assert "service_industries" in exc.value.message_dict

@@ -64,6 +64,9 @@ class ApplicationSerializer(serializers.ModelSerializer):
     industry = serializers.SlugRelatedField(
         slug_field="code", queryset=KeyIndustry.objects.all(), required=False, allow_null=True
     )
+    service_industries = serializers.SlugRelatedField(
+        slug_field="code", queryset=KeyIndustry.objects.all(), many=True, required=False
+    )
     applicant = serializers.CharField(source="applicant.name", read_only=True)
     insurance_years = InsuranceYearSerializer(many=True, source="insuranceyear_set", required=False)
     team = TeamMemberSerializer(many=True, source="teammember_set", required=False)
