@@ -7,22 +7,20 @@ undecided otherwise.
 
 from dataclasses import asdict, dataclass
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from apps.accounts.roles import OrganisationKind
-from apps.applications.models import Application, ApplicationStatus
-from apps.applications.services import application_check
+from apps.applications.models import SUBMITTED_STATUSES, Application
+from apps.applications.services import SEALED_FORM, application_check
 from apps.applications.sme import SIZE_LABELS, classify_enterprise
 
 from .models import Indicator
 
-COUNTED_STATUSES = (
-    ApplicationStatus.SUBMITTED,
-    ApplicationStatus.SCREENING_PASSED,
-    ApplicationStatus.SCREENING_FAILED,
-)
+COUNTED_STATUSES = SUBMITTED_STATUSES
 
 
 @dataclass(frozen=True)
@@ -102,6 +100,11 @@ def formal_checks(application: Application) -> list[Check]:
     )
     problems = application_check(application)
     flat = [m for messages in problems.values() for m in messages]
+    scans = [
+        a.evidence.title
+        for a in application.applicationattachment_set.select_related("evidence")
+        if a.kind == SEALED_FORM
+    ]
     return [
         Check(
             "on_time",
@@ -122,6 +125,12 @@ def formal_checks(application: Application) -> list[Check]:
             and application.sealed
             and bool(application.commitment_signatory),
             application.commitment_signatory or _("No signatory."),
+        ),
+        Check(
+            "sealed_scan",
+            _("Scan of the signed and sealed application form attached"),
+            bool(scans),
+            "；".join(scans) or _("No scan of the signed and sealed application form is attached."),
         ),
     ]
 
@@ -145,6 +154,44 @@ def _target_check(application, call) -> Check:
     )
 
 
+def _service_scope_check(application, call) -> Check:
+    """SZ P3②: the service scope and target groups lie in the call's key industries. The
+    applicant names their industries; any outside the call's list fails the check."""
+    label = _("Service scope and target groups in the call's key industries")
+    named = list(application.service_industries.all())
+    called = {industry.pk for industry in call.key_industries.all()}
+    values = {
+        "scope": application.service_scope or "—",
+        "named": "、".join(i.name for i in named),
+        "called": "、".join(i.name for i in call.key_industries.all()),
+    }
+    if not named:
+        return Check(
+            "service_scope",
+            label,
+            False,
+            _("The application names no industry of its service scope (%(scope)s).") % values,
+        )
+    outside = [i.name for i in named if i.pk not in called]
+    if outside:
+        return Check(
+            "service_scope",
+            label,
+            False,
+            _(
+                "Service scope %(scope)s covers %(outside)s, not a key industry of this call "
+                "(called: %(called)s)."
+            )
+            % {**values, "outside": "、".join(outside)},
+        )
+    return Check(
+        "service_scope",
+        label,
+        True,
+        _("Service scope %(scope)s: %(named)s, all key industries of the call.") % values,
+    )
+
+
 def conformity_checks(application: Application) -> list[Check]:
     call = application.call
     count = Application.unscoped.filter(
@@ -159,6 +206,7 @@ def conformity_checks(application: Application) -> list[Check]:
             application.project_type in call.allowed_types,
             application.get_project_type_display(),
         ),
+        _service_scope_check(application, call),
         Check(
             "budget",
             _("Budget within the call's limit"),
@@ -207,9 +255,20 @@ def copying_checks(application: Application, pairs) -> list[Check]:
 
 
 def all_checks(application: Application, pairs) -> dict[str, list[dict]]:
-    return {
-        Indicator.ELIGIBLE_APPLICANT: [asdict(c) for c in eligible_applicant_checks(application)],
-        Indicator.FORMAL_COMPLETENESS: [asdict(c) for c in formal_checks(application)],
-        Indicator.PROJECT_CONFORMITY: [asdict(c) for c in conformity_checks(application)],
-        Indicator.NO_COPYING: [asdict(c) for c in copying_checks(application, pairs)],
-    }
+    """Written in the platform's language whoever runs them, like the deadline findings: the
+    applicant reads them as the reasons of a rejection (SZ 初评)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return {
+            Indicator.ELIGIBLE_APPLICANT: [
+                asdict(c) for c in eligible_applicant_checks(application)
+            ],
+            Indicator.FORMAL_COMPLETENESS: [asdict(c) for c in formal_checks(application)],
+            Indicator.PROJECT_CONFORMITY: [asdict(c) for c in conformity_checks(application)],
+            Indicator.NO_COPYING: [asdict(c) for c in copying_checks(application, pairs)],
+        }
+
+
+def failed_checks_text(checks: list[dict]) -> str:
+    """The failed checks of an indicator as a reason: "label: detail；…" (already in the
+    platform's language)."""
+    return "；".join(f"{c['label']}：{c['detail']}" for c in checks if c["passed"] is False)

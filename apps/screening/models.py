@@ -129,3 +129,38 @@ class SimilarityPair(RegionScopedModel):
 
     def audit_jurisdiction_path(self) -> str:
         return self.call.jurisdiction.path
+
+
+class ReviewRevision(models.Model):
+    """改判 — a recorded preliminary-review decision changed by the office, with its reason,
+    while the call's screening is still open (before the expert review starts). Keeps what
+    was decided before, so the first decision stays readable next to the new one."""
+
+    review = models.ForeignKey(
+        PreliminaryReview, on_delete=models.CASCADE, related_name="revisions"
+    )
+    revised_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    revised_at = models.DateTimeField(_("revised at"))
+    reason = models.TextField(_("reason for the revision"))
+    outcome_before = models.CharField(
+        _("outcome before"), max_length=10, choices=ReviewOutcome.choices
+    )
+    outcome_after = models.CharField(
+        _("outcome after"), max_length=10, choices=ReviewOutcome.choices
+    )
+    verdicts_before = models.JSONField(_("verdicts before"), default=dict)
+    summary_before = models.TextField(_("reasons given before"), blank=True)
+
+    class Meta:
+        ordering = ["revised_at", "pk"]
+        verbose_name = _("revision of a preliminary review")
+        verbose_name_plural = _("revisions of preliminary reviews")
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="revision_has_a_reason")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review} · {self.revised_at:%Y-%m-%d %H:%M}"
+
+    def audit_jurisdiction_path(self) -> str:
+        return self.review.application.call.jurisdiction.path

@@ -3,9 +3,10 @@
 from collections import defaultdict
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.accounts.roles import Role
@@ -16,8 +17,15 @@ from apps.audit.services import audit_record
 from apps.calls.models import AnnualCall
 from apps.core.workflow import transition_apply
 
-from .checks import COUNTED_STATUSES, all_checks, indicator_verdict
-from .models import Indicator, IndicatorVerdict, PreliminaryReview, ReviewOutcome, SimilarityPair
+from .checks import COUNTED_STATUSES, all_checks, failed_checks_text, indicator_verdict
+from .models import (
+    Indicator,
+    IndicatorVerdict,
+    PreliminaryReview,
+    ReviewOutcome,
+    ReviewRevision,
+    SimilarityPair,
+)
 from .similarity import SimilarityIndex
 
 FOUR_PLACES = Decimal("0.0001")
@@ -54,18 +62,32 @@ def similarity_index_for_call(*, call: AnnualCall) -> tuple[SimilarityIndex, lis
     return index, current
 
 
+def _applicants_of(ids) -> dict[int, int]:
+    return dict(Application.unscoped.filter(pk__in=ids).values_list("pk", "applicant_id"))
+
+
 def similarity_pairs_compute(*, call: AnnualCall) -> list[SimilarityPair]:
     """Stores every pair above 0.8 × the call's threshold (the reviewer sees near misses too);
-    the P4 check itself uses the threshold."""
+    the P4 check itself uses the threshold.
+
+    Only pairs of different applicants: SZ P4 asks whether the material coincides with that
+    of *other units* (与其它单位提交的申报材料), so an applicant's own earlier-year text is
+    not a copy (withdrawn applications are not in the index at all)."""
     index, current = similarity_index_for_call(call=call)
     current_ids = {application.pk for application in current}
     now = timezone.now()
     SimilarityPair.unscoped.filter(call=call).delete()
-    pairs = []
-    for found in index.suspicious_pairs(
+    found_pairs = index.suspicious_pairs(
         threshold=float(call.similarity_threshold) * NEAR_MISS_SHARE
-    ):
+    )
+    applicant = _applicants_of(
+        {int(p.doc_a) for p in found_pairs} | {int(p.doc_b) for p in found_pairs}
+    )
+    pairs = []
+    for found in found_pairs:
         a, b = int(found.doc_a), int(found.doc_b)
+        if applicant[a] == applicant[b]:
+            continue
         for application_id, other_id in ((a, b), (b, a)):
             if application_id not in current_ids:
                 continue
@@ -126,25 +148,22 @@ def screening_run(*, call: AnnualCall, user=None) -> int:
     return computed
 
 
-@transaction.atomic
-def preliminary_review_decide(
-    *, reviewer, review: PreliminaryReview, decisions: dict, summary: str = ""
-) -> PreliminaryReview:
-    """decisions: {indicator: {"passed": bool, "reason": str}} for all four indicators.
-
-    Confirming the platform's verdict needs no reason; overriding it, or deciding where the
-    platform could not, does. All four must pass for the application to go on (SZ 初评).
-    """
-    application = review.application
+def _check_reviewer(reviewer, application) -> None:
     if not reviewer.is_superuser and (
         reviewer.role != Role.OFFICE
         or reviewer.organisation.jurisdiction_id != application.call.jurisdiction_id
     ):
         raise PermissionDenied(_("Only the office of this jurisdiction decides its screening."))
-    if review.outcome != ReviewOutcome.PENDING:
-        raise ValidationError(_("This preliminary review has already been decided."))
+
+
+def _resolve_decisions(review: PreliminaryReview, decisions: dict) -> dict:
+    """{indicator: (passed, reason)} for all four, or a ValidationError per indicator.
+
+    Confirming the platform's verdict needs no reason; overriding it, or deciding where the
+    platform could not, does. A confirmed failure without a typed reason takes the failed
+    checks as its reason, so the applicant always reads why."""
     verdicts = {v.indicator: v for v in review.verdicts.all()}
-    errors = {}
+    errors, resolved = {}, {}
     for indicator in Indicator.values:
         decision = decisions.get(indicator)
         verdict = verdicts.get(indicator)
@@ -156,25 +175,170 @@ def preliminary_review_decide(
         if differs and not reason:
             errors[indicator] = _("Give the reason for overriding the platform's verdict.")
             continue
-        verdict.final_pass, verdict.reason = decision["passed"], reason
+        if not decision["passed"] and not reason:
+            reason = failed_checks_text(verdict.checks)[:500]
+        resolved[indicator] = (bool(decision["passed"]), reason)
     if errors:
         raise ValidationError(errors)
-    for verdict in verdicts.values():
+    return resolved
+
+
+def _apply_decisions(review: PreliminaryReview, decisions: dict) -> list[IndicatorVerdict]:
+    resolved = _resolve_decisions(review, decisions)
+    verdicts = sorted(review.verdicts.all(), key=lambda v: v.indicator)
+    for verdict in verdicts:
+        verdict.final_pass, verdict.reason = resolved[verdict.indicator]
         verdict.save()
-    failed = [v for v in verdicts.values() if not v.final_pass]
-    if failed and not summary.strip():
-        summary = "；".join(
-            f"{v.get_indicator_display()}: {v.reason or _('not met')}"
-            for v in sorted(failed, key=lambda v: v.indicator)
+    return verdicts
+
+
+def preliminary_review_preview(
+    *, reviewer, review: PreliminaryReview, decisions: dict, summary: str = ""
+) -> dict:
+    """What a decision would record, without recording it: the confirmation step shows it
+    (outcome, each indicator's verdict and reason, the reasons the applicant will read)."""
+    _check_reviewer(reviewer, review.application)
+    resolved = _resolve_decisions(review, decisions)
+    verdicts = sorted(review.verdicts.all(), key=lambda v: v.indicator)
+    for verdict in verdicts:
+        # Unsaved copies: the page lists them, nothing is written.
+        verdict.final_pass, verdict.reason = resolved[verdict.indicator]
+    failed = any(not v.final_pass for v in verdicts)
+    return {
+        "outcome": ReviewOutcome.FAILED if failed else ReviewOutcome.PASSED,
+        "verdicts": verdicts,
+        "summary": _summary(verdicts, summary) if failed else summary.strip(),
+    }
+
+
+def _summary(verdicts: list[IndicatorVerdict], summary: str) -> str:
+    """The reasons given to the applicant: the reviewer's own words, else one line per failed
+    indicator, in the platform's language (it is stored and read by the applicant)."""
+    if summary.strip():
+        return summary.strip()
+    with translation.override(settings.LANGUAGE_CODE):
+        return "；".join(
+            f"{v.get_indicator_display()}：{v.reason}" for v in verdicts if not v.final_pass
         )
+
+
+def _notify_applicant(review: PreliminaryReview, *, revised: bool = False) -> list:
+    """站内通知 to the applicant's users: the outcome and, for a failure, its reasons."""
+    from apps.accounts.models import User
+    from apps.deadlines.models import Notification, NotificationKind
+
+    application = review.application
+    values = {
+        "number": application.number,
+        "project": application.project_name,
+        "reasons": review.summary,
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        if review.outcome == ReviewOutcome.PASSED:
+            message = _(
+                "Preliminary review of %(number)s “%(project)s”: passed; it goes on to the "
+                "expert review."
+            )
+        else:
+            message = _(
+                "Preliminary review of %(number)s “%(project)s”: not passed. Reasons: %(reasons)s"
+            )
+        if revised:
+            message = _("Revised decision. %(message)s") % {"message": message}
+        text = (message % values)[:500]
+    recipients = User.unscoped.filter(
+        organisation_id=application.applicant_id, role=Role.APPLICANT, is_active=True
+    )
+    return [
+        Notification.objects.create(recipient=user, kind=NotificationKind.OTHER, message=text)
+        for user in recipients
+    ]
+
+
+@transaction.atomic
+def preliminary_review_decide(
+    *, reviewer, review: PreliminaryReview, decisions: dict, summary: str = ""
+) -> PreliminaryReview:
+    """decisions: {indicator: {"passed": bool, "reason": str}} for all four indicators.
+
+    All four must pass for the application to go on (SZ 初评). The applicant is notified.
+    """
+    review = PreliminaryReview.unscoped.select_for_update().get(pk=review.pk)
+    application = review.application
+    _check_reviewer(reviewer, application)
+    if review.outcome != ReviewOutcome.PENDING:
+        raise ValidationError(_("This preliminary review has already been decided."))
+    verdicts = _apply_decisions(review, decisions)
+    failed = any(not v.final_pass for v in verdicts)
     review.outcome = ReviewOutcome.FAILED if failed else ReviewOutcome.PASSED
-    review.reviewer, review.decided_at, review.summary = reviewer, timezone.now(), summary
+    review.reviewer, review.decided_at = reviewer, timezone.now()
+    review.summary = _summary(verdicts, summary) if failed else summary.strip()
     review.save()
     transition_apply(
         table=APPLICATION_WORKFLOW,
         instance=application,
         user=reviewer,
-        note=summary,
+        note=review.summary,
         action="fail_screening" if failed else "pass_screening",
     )
+    _notify_applicant(review)
+    return review
+
+
+def screening_open(call: AnnualCall) -> bool:
+    """The call's screening round is open until its expert review starts: from then on the
+    experts work on the list of applications that passed, so a decision can no longer move."""
+    from apps.review.models import ReviewRound
+
+    return not ReviewRound.unscoped.filter(call=call).exists()
+
+
+@transaction.atomic
+def preliminary_review_revise(
+    *, reviewer, review: PreliminaryReview, decisions: dict, reason: str, summary: str = ""
+) -> PreliminaryReview:
+    """Changes a recorded decision, with the reason for the change, while the call's screening
+    round is open. The earlier verdicts are kept in a revision record, the application moves
+    to its new status (audited with the reason) and the applicant is notified again."""
+    review = PreliminaryReview.unscoped.select_for_update().get(pk=review.pk)
+    application = review.application
+    _check_reviewer(reviewer, application)
+    if review.outcome == ReviewOutcome.PENDING:
+        raise ValidationError(_("This preliminary review has not been decided yet."))
+    if not screening_open(application.call):
+        raise ValidationError(
+            _("The expert review of this call has started; the screening can no longer change.")
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"revision_reason": _("Give the reason for revising the decision.")})
+    before = {
+        v.indicator: {"passed": v.final_pass, "reason": v.reason} for v in review.verdicts.all()
+    }
+    outcome_before, summary_before = review.outcome, review.summary
+    verdicts = _apply_decisions(review, decisions)
+    failed = any(not v.final_pass for v in verdicts)
+    review.outcome = ReviewOutcome.FAILED if failed else ReviewOutcome.PASSED
+    review.reviewer, review.decided_at = reviewer, timezone.now()
+    review.summary = _summary(verdicts, summary) if failed else summary.strip()
+    review.save()
+    ReviewRevision.objects.create(
+        review=review,
+        revised_by=reviewer,
+        revised_at=review.decided_at,
+        reason=reason,
+        outcome_before=outcome_before,
+        outcome_after=review.outcome,
+        verdicts_before=before,
+        summary_before=summary_before,
+    )
+    if review.outcome != outcome_before:
+        transition_apply(
+            table=APPLICATION_WORKFLOW,
+            instance=application,
+            user=reviewer,
+            note=reason,
+            action="revise_fail_screening" if failed else "revise_pass_screening",
+        )
+    _notify_applicant(review, revised=True)
     return review

@@ -13,7 +13,7 @@ from apps.calls.selectors import call_get
 from apps.core.forms import service_error_dict
 
 from . import exports, selectors, services
-from .models import Indicator, PreliminaryReview, SimilarityPair
+from .models import Indicator, PreliminaryReview, ReviewOutcome, SimilarityPair
 from .passages import side_by_side
 from .tasks import screening_run_task
 
@@ -59,52 +59,120 @@ def screening_run(request, call_pk):
     return redirect("screening:call", call_pk=call.pk)
 
 
+def _posted_decisions(post) -> dict:
+    return {
+        code: {
+            "passed": post.get(f"{code}-passed") == "yes",
+            "reason": post.get(f"{code}-reason", ""),
+        }
+        for code in Indicator.values
+        if post.get(f"{code}-passed") in ("yes", "no")
+    }
+
+
+def _decide(request, review, decisions, revising: bool):
+    summary = request.POST.get("summary", "")
+    if revising:
+        return services.preliminary_review_revise(
+            reviewer=request.user,
+            review=review,
+            decisions=decisions,
+            reason=request.POST.get("revision_reason", ""),
+            summary=summary,
+        )
+    return services.preliminary_review_decide(
+        reviewer=request.user, review=review, decisions=decisions, summary=summary
+    )
+
+
+def _row(verdict, post, revising: bool) -> dict:
+    """One indicator on the form: what is ticked and typed — the reviewer's last input, else
+    the recorded decision when revising, else the platform's verdict."""
+    code = verdict.indicator
+    if post is not None and f"{code}-passed" in post:
+        selected = post.get(f"{code}-passed")
+        reason = post.get(f"{code}-reason", "")
+    elif revising:
+        selected = "yes" if verdict.final_pass else "no"
+        reason = verdict.reason
+    else:
+        selected = {True: "yes", False: "no"}.get(verdict.computed_pass)
+        reason = verdict.reason
+    return {"verdict": verdict, "selected": selected, "reason": reason}
+
+
 @login_required
 def screening_review(request, pk):
+    """The indicators with their checks, and the decision in two steps: the reviewer's choices,
+    then a confirmation that states what recording them does (the application moves on or
+    out, the applicant is notified) before anything is written."""
     if request.user.role != Role.OFFICE and not request.user.is_superuser:
         raise PermissionDenied
     try:
         review = selectors.review_get(user=request.user, pk=pk)
     except PreliminaryReview.DoesNotExist as exc:
         raise Http404 from exc
-    errors = {}
+    call = review.application.call
+    may_revise = review.outcome != ReviewOutcome.PENDING and services.screening_open(call)
+    revising = may_revise and (request.GET.get("revise") or request.POST.get("revising"))
+    errors, preview = {}, None
     if request.method == "POST":
-        decisions = {
-            code: {
-                "passed": request.POST.get(f"{code}-passed") == "yes",
-                "reason": request.POST.get(f"{code}-reason", ""),
-            }
-            for code in Indicator.values
-            if request.POST.get(f"{code}-passed") in ("yes", "no")
-        }
+        decisions = _posted_decisions(request.POST)
         try:
-            services.preliminary_review_decide(
-                reviewer=request.user,
-                review=review,
-                decisions=decisions,
-                summary=request.POST.get("summary", ""),
-            )
+            if revising and not request.POST.get("revision_reason", "").strip():
+                raise ValidationError(
+                    {"revision_reason": _("Give the reason for revising the decision.")}
+                )
+            if request.POST.get("confirmed") and "edit" not in request.POST:
+                _decide(request, review, decisions, bool(revising))
+                messages.success(
+                    request,
+                    _("The revised decision is recorded.")
+                    if revising
+                    else _("Preliminary review decided."),
+                )
+                return redirect("screening:call", call_pk=call.pk)
+            if "edit" not in request.POST:
+                preview = services.preliminary_review_preview(
+                    reviewer=request.user,
+                    review=review,
+                    decisions=decisions,
+                    summary=request.POST.get("summary", ""),
+                )
         except ValidationError as exc:
             errors = service_error_dict(exc, non_field_key="")
             messages.error(request, _("The decision was not saved: see the marked indicators."))
-        else:
-            messages.success(request, _("Preliminary review decided."))
-            return redirect("screening:call", call_pk=review.application.call_id)
     pairs = (
         SimilarityPair.objects.for_user(request.user)
         .filter(application=review.application)
         .select_related("other__applicant")
     )
+    rows = [
+        _row(verdict, request.POST if request.method == "POST" else None, bool(revising))
+        for verdict in review.verdicts.all()
+    ]
     return render(
         request,
-        "screening/review.html",
+        "screening/confirm.html" if preview else "screening/review.html",
         {
             "review": review,
             "application": review.application,
             "verdicts": review.verdicts.all(),
+            "rows": rows,
             "errors": errors,
             "pairs": pairs,
             "posted": request.POST,
+            "editing": review.outcome == ReviewOutcome.PENDING or revising,
+            "revising": revising,
+            "may_revise": may_revise,
+            "revisions": review.revisions.select_related("revised_by"),
+            "preview": preview,
+            "hidden_fields": [
+                (k, v)
+                for k in request.POST
+                if k not in ("csrfmiddlewaretoken", "confirmed", "edit")
+                for v in request.POST.getlist(k)
+            ],
         },
     )
 

@@ -1,10 +1,17 @@
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
+from django.utils.translation import gettext
 
-from apps.screening.models import PreliminaryReview, SimilarityPair
-from apps.screening.services import preliminary_review_decide, screening_run
+from apps.screening.models import Indicator, PreliminaryReview, ReviewRevision, SimilarityPair
+from apps.screening.services import (
+    preliminary_review_decide,
+    preliminary_review_revise,
+    screening_run,
+)
 from tests.applications.builders import applicant_user, submitted_application
 from tests.calls.factories import CallFactory
 from tests.factories import UserFactory
@@ -97,12 +104,12 @@ def test_targets_below_the_calls_minimum_fail_p3(call):
     assert targets["passed"] is False and "80" in targets["detail"]
 
 
-def test_too_many_applications_per_applicant_fail_p3(call):
-    first, user = submitted_application(call, narrative=_narrative(OWN_WORDS[0]))
-    second, _ = submitted_application(call, user, narrative=_narrative(OWN_WORDS[1]))
+def test_the_per_applicant_count_is_shown_as_evidence_in_p3(call):
+    application, _ = submitted_application(call, narrative=_narrative(OWN_WORDS[0]))
     screening_run(call=call)
-    assert _check(second, "P3", "count")["passed"] is False
-    assert "2" in _check(first, "P3", "count")["detail"]
+    count = _check(application, "P3", "count")
+    assert count["passed"] is True
+    assert "1" in count["detail"]
 
 
 def test_copies_are_flagged_p4_and_an_independent_application_is_not(call):
@@ -181,3 +188,186 @@ def test_applicant_sees_the_outcome_and_reasons(call, office, client):
     client.force_login(user)
     page = client.get(f"/applications/{application.pk}/").content.decode()
     assert "与他人申报材料雷同" in page
+
+
+# --- P4 compares with other units only (SZ P4: 与其它单位提交的申报材料) ----------------------
+
+
+def _earlier_call(call):
+    return CallFactory(jurisdiction=call.jurisdiction, year=call.year - 1)
+
+
+def test_an_applicants_own_earlier_year_text_is_not_a_copy(call):
+    earlier, user = submitted_application(_earlier_call(call), narrative=_narrative(OWN_WORDS[1]))
+    application, _ = submitted_application(call, user, narrative=_narrative(OWN_WORDS[1]))
+    screening_run(call=call)
+    assert _verdict(application, "P4").computed_pass is True
+    assert not SimilarityPair.unscoped.filter(application=application, other=earlier).exists()
+
+
+def test_another_units_earlier_year_text_is_still_a_copy(call):
+    earlier, _ = submitted_application(_earlier_call(call), narrative=_narrative(OWN_WORDS[1]))
+    application, _ = submitted_application(call, narrative=_narrative(OWN_WORDS[1]))
+    screening_run(call=call)
+    assert _verdict(application, "P4").computed_pass is False
+    assert SimilarityPair.unscoped.filter(application=application, other=earlier).exists()
+
+
+def test_an_applicants_own_withdrawn_text_is_not_a_copy(call):
+    from apps.applications.services import application_withdraw
+
+    withdrawn, user = submitted_application(call, narrative=_narrative(OWN_WORDS[1]))
+    application_withdraw(user=user, application=withdrawn)
+    application, _ = submitted_application(call, user, narrative=_narrative(OWN_WORDS[1]))
+    screening_run(call=call)
+    assert _verdict(application, "P4").computed_pass is True
+
+
+# --- P2② sealed scan, P3② service scope (computed, with evidence) ---------------------------
+
+
+def test_a_missing_sealed_scan_fails_p2_with_the_reason(call):
+    application, _ = submitted_application(call, sealed_scan=False)
+    screening_run(call=call)
+    scan = _check(application, "P2", "sealed_scan")
+    assert scan["passed"] is False
+    with translation.override(settings.LANGUAGE_CODE):
+        assert scan["detail"] == gettext(
+            "No scan of the signed and sealed application form is attached."
+        )
+    assert _verdict(application, "P2").computed_pass is False
+
+
+def test_an_attached_sealed_scan_is_named_as_the_evidence(call):
+    application, _ = submitted_application(call)
+    screening_run(call=call)
+    scan = _check(application, "P2", "sealed_scan")
+    assert scan["passed"] is True
+    assert application.number in scan["detail"]
+
+
+def test_a_service_scope_outside_the_calls_key_industries_fails_p3(call):
+    from tests.factories import KeyIndustryFactory
+
+    elsewhere = KeyIndustryFactory(
+        province=call.jurisdiction.root, code="catering", name="餐饮住宿"
+    )
+    application, _ = submitted_application(call, fields={"service_industries": [elsewhere]})
+    screening_run(call=call)
+    scope = _check(application, "P3", "service_scope")
+    assert scope["passed"] is False
+    assert "餐饮住宿" in scope["detail"]
+    assert call.key_industries.first().name in scope["detail"]
+
+
+def test_a_service_scope_within_the_calls_key_industries_passes_p3(call):
+    application, _ = submitted_application(call)
+    screening_run(call=call)
+    scope = _check(application, "P3", "service_scope")
+    assert scope["passed"] is True
+    assert call.key_industries.first().name in scope["detail"]
+
+
+# --- the applicant reads why, in Chinese, and is notified -----------------------------------
+
+
+def test_a_confirmed_failure_gives_the_failed_checks_as_the_reason(call, office):
+    application, _ = submitted_application(call, sealed_scan=False)
+    screening_run(call=call)
+    decisions = {**ALL_PASS, "P2": {"passed": False, "reason": ""}}
+    review = preliminary_review_decide(
+        reviewer=office, review=_review(application), decisions=decisions
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        missing = gettext("No scan of the signed and sealed application form is attached.")
+    assert missing in _verdict(application, "P2").reason
+    assert missing in review.summary
+    assert "not met" not in review.summary
+
+
+def test_the_rejected_applicant_reads_the_reasons_in_chinese(call, office, client):
+    application, user = submitted_application(call, sealed_scan=False)
+    screening_run(call=call)
+    decisions = {**ALL_PASS, "P2": {"passed": False, "reason": ""}}
+    preliminary_review_decide(reviewer=office, review=_review(application), decisions=decisions)
+    client.force_login(user)
+    page = client.get(
+        f"/applications/{application.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    with translation.override("zh-hans"):
+        expected = gettext("No scan of the signed and sealed application form is attached.")
+        indicator = str(Indicator.FORMAL_COMPLETENESS.label)
+    assert expected in page and indicator in page
+    assert "not met" not in page
+    assert "sealed_scan" not in page and "sealed_form" not in page
+
+
+def test_the_applicant_is_notified_of_the_decision(call, office):
+    from apps.deadlines.models import Notification
+
+    application, user = submitted_application(call, sealed_scan=False)
+    screening_run(call=call)
+    decisions = {**ALL_PASS, "P2": {"passed": False, "reason": ""}}
+    preliminary_review_decide(reviewer=office, review=_review(application), decisions=decisions)
+    notification = Notification.objects.get(recipient=user)
+    assert application.number in notification.message
+    with translation.override(settings.LANGUAGE_CODE):
+        missing = gettext("No scan of the signed and sealed application form is attached.")
+    assert missing in notification.message
+
+
+# --- a decision can be revised with a reason until the screening round closes ---------------
+
+
+def _rejected(call, office):
+    application, user = submitted_application(call, sealed_scan=False)
+    screening_run(call=call)
+    decisions = {**ALL_PASS, "P2": {"passed": False, "reason": ""}}
+    preliminary_review_decide(reviewer=office, review=_review(application), decisions=decisions)
+    return application, user
+
+
+def test_a_decision_is_revised_with_its_reason_kept_and_audited(call, office):
+    from apps.audit.models import AuditEntry
+
+    application, _ = _rejected(call, office)
+    decisions = {**ALL_PASS, "P2": {"passed": True, "reason": "盖章扫描件已线下核验"}}
+    revise_reason = "申请人提交了纸质盖章申请表原件"
+    preliminary_review_revise(
+        reviewer=office, review=_review(application), decisions=decisions, reason=revise_reason
+    )
+    application.refresh_from_db()
+    assert application.status == "screening_passed"
+    revision = ReviewRevision.objects.get(review=_review(application))
+    assert (revision.outcome_before, revision.outcome_after) == ("failed", "passed")
+    assert revision.verdicts_before["P2"]["passed"] is False
+    assert AuditEntry.unscoped.filter(
+        object_type="applications.Application",
+        object_id=str(application.pk),
+        message__contains=revise_reason,
+    ).exists()
+
+
+def test_a_revision_needs_a_reason(call, office):
+    application, _ = _rejected(call, office)
+    with pytest.raises(ValidationError) as exc:
+        preliminary_review_revise(
+            reviewer=office, review=_review(application), decisions=ALL_PASS, reason=" "
+        )
+    assert "revision_reason" in exc.value.message_dict
+    application.refresh_from_db()
+    assert application.status == "screening_failed"
+
+
+def test_no_revision_once_the_expert_review_has_started(call, office):
+    from apps.review.models import ReviewRound
+
+    application, _ = _rejected(call, office)
+    ReviewRound.objects.create(call=call, rubric_code="shenzhen-2027")
+    with pytest.raises(ValidationError):
+        preliminary_review_revise(
+            reviewer=office,
+            review=_review(application),
+            decisions={**ALL_PASS, "P2": {"passed": True, "reason": "已核验"}},
+            reason="纸质原件已核验",
+        )

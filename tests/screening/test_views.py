@@ -5,9 +5,11 @@ from apps.screening.services import screening_run
 from tests.applications.builders import submitted_application
 from tests.calls.factories import CallFactory
 from tests.factories import UserFactory
+from tests.rendered_forms import form_submit
 from tests.screening.test_services import OWN_WORDS, _narrative
 
 pytestmark = pytest.mark.django_db
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 @pytest.fixture
@@ -59,29 +61,89 @@ def test_board_query_count_does_not_grow_with_applications(
         client.get(f"/screening/calls/{call.pk}/")
 
 
-def test_decision_through_the_page(client, flagged):
+def test_decision_through_the_page_is_confirmed_before_it_is_recorded(client, flagged):
     from apps.screening.models import PreliminaryReview
 
     _call, _original, copy, office = flagged
     review = PreliminaryReview.unscoped.get(application=copy)
     client.force_login(office)
-    data = {
-        "P1-passed": "no",
-        "P1-reason": "",
-        "P2-passed": "yes",
-        "P3-passed": "yes",
-        "P4-passed": "no",
-    }
-    response = client.post(f"/screening/reviews/{review.pk}/", data)
-    assert response.status_code == 200
-    assert "border-danger" in response.content.decode()
+    url = f"/screening/reviews/{review.pk}/"
+    page = client.get(url, **EN)
+    # The platform flagged P4; the reviewer also fails P1, first without a reason.
+    refused = form_submit(client, page, "form[data-testid=decision-form]", data={"P1-passed": "no"})
+    assert "border-danger" in refused.content.decode()
+    confirmation = form_submit(
+        client,
+        refused,
+        "form[data-testid=decision-form]",
+        data={"P1-passed": "no", "P1-reason": "营业执照已过期"},
+    )
     review.refresh_from_db()
     assert review.outcome == "pending"
-    data["P1-reason"] = "营业执照已过期"
-    client.post(f"/screening/reviews/{review.pk}/", data)
+    text = confirmation.content.decode()
+    assert "the applicant is notified" in text and "营业执照已过期" in text
+    form_submit(
+        client, confirmation, "form[data-testid=confirm-form]", button="button[name=confirmed]"
+    )
     review.refresh_from_db()
     assert review.outcome == "failed"
     assert "营业执照已过期" in review.summary
+
+
+def test_back_from_the_confirmation_keeps_the_reviewers_choices(client, flagged):
+    from apps.screening.models import PreliminaryReview
+
+    _call, _original, copy, office = flagged
+    review = PreliminaryReview.unscoped.get(application=copy)
+    client.force_login(office)
+    page = client.get(f"/screening/reviews/{review.pk}/", **EN)
+    confirmation = form_submit(
+        client,
+        page,
+        "form[data-testid=decision-form]",
+        data={"P1-passed": "no", "P1-reason": "营业执照已过期"},
+    )
+    back = form_submit(
+        client, confirmation, "form[data-testid=confirm-form]", button="button[name=edit]"
+    )
+    assert 'value="营业执照已过期"' in back.content.decode()
+    review.refresh_from_db()
+    assert review.outcome == "pending"
+
+
+def test_a_decision_is_revised_from_the_page_with_a_reason(client, flagged):
+    from apps.screening.models import PreliminaryReview, ReviewRevision
+    from apps.screening.services import preliminary_review_decide
+
+    _call, _original, copy, office = flagged
+    review = PreliminaryReview.unscoped.get(application=copy)
+    decisions = {c: {"passed": c != "P4", "reason": ""} for c in ("P1", "P2", "P3", "P4")}
+    preliminary_review_decide(reviewer=office, review=review, decisions=decisions)
+    client.force_login(office)
+    url = f"/screening/reviews/{review.pk}/"
+    assert 'data-testid="revise"' in client.get(url, **EN).content.decode()
+    page = client.get(url + "?revise=1", **EN)
+    without_reason = form_submit(
+        client,
+        page,
+        "form[data-testid=decision-form]",
+        data={"P4-passed": "yes", "P4-reason": "比对后系引用同一行业标准"},
+    )
+    assert 'data-testid="error-revision_reason"' in without_reason.content.decode()
+    confirmation = form_submit(
+        client,
+        without_reason,
+        "form[data-testid=decision-form]",
+        data={"revision_reason": "复核认定不构成雷同"},
+    )
+    form_submit(
+        client, confirmation, "form[data-testid=confirm-form]", button="button[name=confirmed]"
+    )
+    review.refresh_from_db()
+    assert review.outcome == "passed"
+    assert ReviewRevision.objects.get(review=review).reason == "复核认定不构成雷同"
+    copy.refresh_from_db()
+    assert copy.status == "screening_passed"
 
 
 def test_run_button_enqueues_the_screening_task_on_the_database_backend(client, flagged, settings):
