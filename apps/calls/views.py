@@ -3,8 +3,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from apps.accounts.roles import Role
 from apps.core.forms import form_add_service_errors
@@ -93,20 +93,44 @@ def call_update(request, pk):
     return render(request, "calls/call_form.html", {"form": form, "call": call})
 
 
+CALL_ACTIONS = {"publish": services.call_publish, "close": services.call_close}
+
+
 @login_required
-@require_POST
 def call_transition(request, pk, action):
+    """Publishing and closing cannot be undone: GET shows what the step does, and only the
+    confirmation page's POST (carrying `confirmed`) takes it."""
     call = _visible_call(request, pk)
-    service = {"publish": services.call_publish, "close": services.call_close}.get(action)
+    service = CALL_ACTIONS.get(action)
     if service is None:
         raise Http404
-    try:
-        service(user=request.user, call=call)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Call updated."))
-    return redirect("calls:detail", pk=call.pk)
+    if request.method == "POST" and request.POST.get("confirmed"):
+        try:
+            service(user=request.user, call=call)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("The call is published.") if action == "publish" else _("The call is closed."),
+            )
+        return redirect("calls:detail", pk=call.pk)
+    if not services.call_manageable_by(user=request.user, call=call):
+        raise PermissionDenied
+    publishing = action == "publish"
+    return render(
+        request,
+        "_confirm_step.html",
+        {
+            "heading": _("Publish the call?") if publishing else _("Close the call?"),
+            "subject": call.title,
+            "consequence": services.call_transition_consequence(call=call, action=action),
+            "action": reverse("calls:transition", args=[call.pk, action]),
+            "confirm_label": _("Publish") if publishing else _("Close the call now"),
+            "cancel_url": reverse("calls:detail", args=[call.pk]),
+            "danger": not publishing,
+        },
+    )
 
 
 def public_call_list(request):

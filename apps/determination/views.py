@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -381,17 +382,35 @@ def arrangement_detail(request, pk):
 
 
 @login_required
-@require_POST
 def arrangement_publish(request, pk):
+    """Publishing cannot be undone: GET states what it does, the confirmation's POST does it."""
     _require_reader(request.user)
     arrangement = _get_or_404(selectors.arrangement_get, user=request.user, pk=pk)
-    try:
-        services.arrangement_publish(user=request.user, arrangement=arrangement)
-    except ValidationError as error:
-        messages_add_service_errors(request, error)
-    else:
-        messages.success(request, _("The arrangement is published."))
-    return redirect("determination:arrangement", pk=arrangement.pk)
+    if request.method == "POST" and request.POST.get("confirmed"):
+        try:
+            services.arrangement_publish(user=request.user, arrangement=arrangement)
+        except ValidationError as error:
+            messages_add_service_errors(request, error)
+        else:
+            messages.success(request, _("The arrangement is published."))
+        return redirect("determination:arrangement", pk=arrangement.pk)
+    return render(
+        request,
+        "_confirm_step.html",
+        {
+            "heading": _("Publish the annual arrangement?"),
+            "subject": arrangement.title,
+            "consequence": _(
+                "The arrangement goes on the public pages and its %(count)d projects move on to "
+                "procurement (HB §6, §9). A published arrangement is not withdrawn: later "
+                "changes are adjustments with the consent of the province member unit (HB §7)."
+            )
+            % {"count": arrangement.entries.filter(is_current=True).count()},
+            "action": reverse("determination:publish", args=[arrangement.pk]),
+            "confirm_label": _("Publish"),
+            "cancel_url": reverse("determination:arrangement", args=[arrangement.pk]),
+        },
+    )
 
 
 # --- adjustments ---------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from apps.accounts.roles import Role
 from apps.determination import services
 from apps.determination.models import BudgetYear, Determination, FiledProject
 from tests.factories import UserFactory
+from tests.rendered_forms import form_submit
 
 from .builders import (
     minutes_file,
@@ -170,9 +171,28 @@ def test_arrangement_compile_and_publish_pages(client):
     arrangement = office.organisation.jurisdiction.arrangements.get()
     page = client.get(reverse("determination:arrangement", args=[arrangement.pk]))
     assert reverse("determination:publish", args=[arrangement.pk]) in page.content.decode()
-    client.post(reverse("determination:publish", args=[arrangement.pk]))
+    confirmation = client.get(reverse("determination:publish", args=[arrangement.pk]))
+    arrangement.refresh_from_db()
+    assert arrangement.status == "draft"
+    form_submit(
+        client, confirmation, "form[data-testid=confirm-form]", button="button[name=confirmed]"
+    )
     arrangement.refresh_from_db()
     assert arrangement.status == "published"
+
+
+def test_publishing_the_arrangement_states_the_consequence_first(client):
+    city = reviewed_city()
+    run_to(city, "filed")
+    office = province_office()
+    client.force_login(office)
+    client.post(reverse("determination:arrangements"), {"year": 2027})
+    arrangement = office.organisation.jurisdiction.arrangements.get()
+    url = reverse("determination:publish", args=[arrangement.pk])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "goes on the public pages" in page and "is not withdrawn" in page
+    arrangement.refresh_from_db()
+    assert arrangement.status == "draft"
 
 
 def test_adjustment_through_the_pages(client):
