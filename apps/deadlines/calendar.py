@@ -19,15 +19,20 @@ Counting convention (法定期间的计算): the day of the event is not counted
 the next day (民法典第二百零一条「开始的当日不计入，自下一日开始计算」). So HB §11's
 "中标后5个工作日内审核实施方案" is due on the 5th working day *after* the award, whatever day
 of the week the award fell on, and "15日内" is due on the event date + 15 calendar days. The
-due date is the last day on which the duty is still met.
+due date is the last day on which the duty is still met. A calendar-day period whose last
+day is a statutory holiday or rest day ends on the next working day (民法典第二百零三条「期间
+的最后一日是法定休假日的，以法定休假日结束的次日为期间的最后一日」), rule by rule as the rules
+data says (`rolls_over_holidays`).
 """
 
 import datetime
 import functools
+import json
 import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import chinese_calendar
 from django.conf import settings
@@ -113,13 +118,13 @@ class WorkingCalendar:
         return day
 
     def due_date(self, rule, start) -> datetime.date:
-        """The due date of a DeadlineRule-like object (days, unit, before_event) for an event.
+        """The due date of a DeadlineRule-like object (code, days, unit, before_event) for an
+        event.
 
         For `before_event` rules ("at least one week before the start", HB §13) the result is
-        the last day on which the duty is met: start − days. Calendar-day deadlines counted
-        forward may roll onto the next working day when the setting
-        WIPP_DEADLINE_ROLL_OVER_HOLIDAYS is on (民法典第二百零三条; off by default: SPEC §3
-        reads "days" as plain calendar days).
+        the last day on which the duty is met: start − days. A calendar-day period counted
+        forward whose last day is a statutory holiday or rest day ends on the next working
+        day (民法典第二百零三条) when the rule says so — see `rolls_over_holidays`.
         """
         start = as_date(start)
         days = int(rule.days)
@@ -130,9 +135,42 @@ class WorkingCalendar:
         if rule.before_event:
             return subtract_calendar_days(start, days)
         due = add_calendar_days(start, days)
-        if getattr(settings, "WIPP_DEADLINE_ROLL_OVER_HOLIDAYS", False):
+        if rolls_over_holidays(rule):
             due = self.next_working_day_from(due)
         return due
+
+
+RULES_FILE = (
+    Path(__file__).resolve().parent.parent / "jurisdictions" / "data" / "deadline_rules.json"
+)
+
+
+@functools.cache
+def _rules_data() -> dict[str, dict]:
+    rules = json.loads(RULES_FILE.read_text(encoding="utf-8"))["rules"]
+    return {rule["code"]: rule for rule in rules}
+
+
+def rolls_over_holidays(rule) -> bool:
+    """Whether a calendar-day rule counted forward ends on the next working day when its last
+    day is a holiday or rest day (民法典第二百零三条).
+
+    Per rule, in this order: the rule object's own `roll_over_holidays` if it has one; else
+    the rule's entry in apps/jurisdictions/data/deadline_rules.json — its
+    `roll_over_holidays`, on when the entry does not say (the Civil Code's default); only for
+    a rule the data file does not know, the installation-wide WIPP_DEADLINE_ROLL_OVER_HOLIDAYS
+    setting. So the per-rule data wins over the setting. Working-day rules end on a working day
+    anyway; rules counted back from an event never move (that would shorten the notice)."""
+    if rule.unit != "calendar" or rule.before_event:
+        return False
+    stated = getattr(rule, "roll_over_holidays", None)
+    if stated is None:
+        entry = _rules_data().get(getattr(rule, "code", None))
+        if entry is not None:
+            stated = entry.get("roll_over_holidays", True)
+    if stated is None:
+        return bool(getattr(settings, "WIPP_DEADLINE_ROLL_OVER_HOLIDAYS", False))
+    return bool(stated)
 
 
 def add_calendar_days(start, n: int) -> datetime.date:

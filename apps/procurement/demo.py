@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Organisation, User
 from apps.accounts.roles import OrganisationKind, Role
+from apps.contracts import services as contract_services
 from apps.core.context import ActorContext, acting_as
 from apps.core.validators import make_unified_social_credit_code
 from apps.deadlines.calendar import CalendarNotCovered, current_calendar
@@ -246,11 +247,12 @@ def _training_contracted() -> None:
         award=award,
         uploaded_file=_pdf("sjz-training-plan.pdf"),
         title="石家庄安培职业培训学校 项目实施方案",
+        submitted_on=datetime.date(2026, 11, 3),
     )
     services.plan_review(
         user=office, plan=plan, approve=True, reviewed_on=datetime.date(2026, 11, 5)
     )
-    agreement = services.agreement_record(
+    agreement = contract_services.agreement_record(
         user=si_agency,
         award=award,
         number="SJZ-GSYF-2027-001",
@@ -260,11 +262,11 @@ def _training_contracted() -> None:
         signed_on=datetime.date(2026, 11, 10),
         uploaded_file=_pdf("sjz-training-agreement.pdf"),
     )
-    services.payment_record(
+    contract_services.payment_record(
         user=si_agency,
         agreement=agreement,
         kind="advance",
-        amount=services.advance_due(agreement),
+        amount=contract_services.advance_due(agreement),
         paid_on=datetime.date(2026, 11, 12),
         uploaded_file=_pdf("sjz-training-advance-voucher.pdf"),
         note="首付款 50%",
@@ -299,13 +301,20 @@ def _plan_review_overdue(today: datetime.date) -> None:
         reference="TSCG-2026-GS-004",
         published_on=notice - datetime.timedelta(days=21),
     )
-    services.procurement_award(
+    award = services.procurement_award(
         user=hrss,
         procurement=procurement,
         winner=_organisation("冀安在线工伤预防培训平台"),
         amount="505000.00",
         notice_date=notice,
         notice_file=_pdf("ts-training-award-notice.pdf"),
+    )
+    # The platform submitted its plan the day of the award: the office's review is what is late.
+    services.plan_submit(
+        user=User.unscoped.filter(organisation=award.winner, role=Role.ONLINE_PLATFORM).first(),
+        award=award,
+        uploaded_file=_pdf("ts-training-plan.pdf"),
+        submitted_on=notice,
     )
 
 

@@ -167,3 +167,75 @@ def test_an_entered_schedule_replaces_the_library_for_its_year():
     assert not calendar.is_working_day(D(2025, 10, 11))
     assert calendar.is_working_day(D(2025, 9, 28))
     assert calendar.is_working_day(D(2026, 2, 14))  # other years still from the library
+
+
+# --- Civil Code art. 203: a calendar-day period ends on a working day, rule by rule ----------
+
+
+def data_rule(code: str):
+    """A rule as the rules data defines it (apps/jurisdictions/data/deadline_rules.json)."""
+    from apps.deadlines.calendar import _rules_data
+
+    entry = _rules_data()[code]
+    return SimpleNamespace(
+        code=code,
+        days=entry["days"],
+        unit=entry["unit"],
+        before_event=entry.get("before_event", False),
+    )
+
+
+def test_the_15_days_for_the_advance_ending_on_national_day_end_on_the_next_working_day(
+    settings,
+):
+    settings.WIPP_DEADLINE_ROLL_OVER_HOLIDAYS = False
+    # Plan approved 2025-09-16: day 15 is 1 October, in the 2025 National Day holiday
+    # (1–8 October); the period ends on Thursday 9 October.
+    due = WorkingCalendar().due_date(data_rule("agreement_and_advance"), D(2025, 9, 16))
+    assert due == D(2025, 10, 9)
+
+
+def test_the_balance_period_ending_in_the_2026_spring_festival_ends_after_it(settings):
+    settings.WIPP_DEADLINE_ROLL_OVER_HOLIDAYS = False
+    # Opinion received 2026-02-01: day 15 is 16 February (Spring Festival, 15–23 February).
+    due = WorkingCalendar().due_date(data_rule("balance_payment"), D(2026, 2, 1))
+    assert due == D(2026, 2, 24)
+
+
+def test_a_period_ending_on_a_sunday_ends_on_monday():
+    # A rest day counts like a holiday (法定休假日): 2026-11-14 + 15 days is Sunday 29 November.
+    due = WorkingCalendar().due_date(data_rule("balance_payment"), D(2026, 11, 14))
+    assert due == D(2026, 11, 30)
+
+
+def test_a_period_ending_on_an_adjusted_working_saturday_stays_there():
+    # 2026-09-25 + 15 = Saturday 10 October 2026, a working day (调休上班).
+    due = WorkingCalendar().due_date(data_rule("balance_payment"), D(2026, 9, 25))
+    assert due == D(2026, 10, 10)
+
+
+def test_a_rule_that_says_no_roll_over_wins_over_the_setting(settings):
+    settings.WIPP_DEADLINE_ROLL_OVER_HOLIDAYS = True
+    plain = SimpleNamespace(
+        code="custom", days=15, unit="calendar", before_event=False, roll_over_holidays=False
+    )
+    assert WorkingCalendar().due_date(plain, D(2025, 9, 16)) == D(2025, 10, 1)
+
+
+def test_a_rule_counted_back_from_the_event_never_moves():
+    # Training starts Thursday 2025-10-09: "at least a week before" is 2 October, a holiday;
+    # moving it later would shorten the week's notice.
+    due = WorkingCalendar().due_date(data_rule("pre_start_upload"), D(2025, 10, 9))
+    assert due == D(2025, 10, 2)
+
+
+def test_every_forward_calendar_rule_of_the_data_rolls_over():
+    from apps.deadlines.calendar import _rules_data, rolls_over_holidays
+
+    forward = [
+        code
+        for code, entry in _rules_data().items()
+        if entry["unit"] == "calendar" and not entry.get("before_event")
+    ]
+    assert forward
+    assert all(rolls_over_holidays(data_rule(code)) for code in forward)

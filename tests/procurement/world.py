@@ -25,6 +25,7 @@ PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\
 # Fixed dates in 2026 (covered by the calendar data, and always in the past from now on).
 PUBLISHED = datetime.date(2026, 10, 12)
 NOTICE = datetime.date(2026, 11, 2)  # Monday; 5 working days → 2026-11-09
+SUBMITTED = datetime.date(2026, 11, 3)  # Tuesday; the office's 5 working days → 2026-11-10
 APPROVED = datetime.date(2026, 11, 5)
 SIGNED = datetime.date(2026, 11, 10)
 _files = iter(range(1, 10**6))
@@ -182,7 +183,9 @@ def awarded(w: City, *, amount="468000.00", notice_date=NOTICE):
 
 def approved(w: City, *, reviewed_on=APPROVED, **kwargs):
     procurement, award = awarded(w, **kwargs)
-    plan = services.plan_submit(user=w.implementer, award=award, uploaded_file=pdf("plan.pdf"))
+    plan = services.plan_submit(
+        user=w.implementer, award=award, uploaded_file=pdf("plan.pdf"), submitted_on=SUBMITTED
+    )
     services.plan_review(user=w.office, plan=plan, approve=True, reviewed_on=reviewed_on)
     return procurement, award
 
