@@ -39,6 +39,7 @@ def navigation(request):
         (_("Deadlines"), reverse("deadlines:mine"), "alarm"),
     ]
     more = [
+        (_("Findings"), reverse("findings:list"), "exclamation-triangle"),
         (_("Evidence"), reverse("evidence:list"), "files"),
         (_("Organisations"), reverse("manage:organisation_list"), "building"),
     ]

@@ -6,14 +6,15 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.crypto import EncryptedTextField
-from apps.core.scoping import RegionScopedModel, Scope, ScopedQuerySet, region_q
+from apps.core.ownership import Owned, OwnedModel, ProjectOwnedModel
+from apps.core.scoping import Scope, ScopedQuerySet
 from apps.core.validators import validate_unified_social_credit_code
 from apps.jurisdictions.models import Jurisdiction
 
 from .roles import OrganisationKind, Role
 
 
-class Organisation(RegionScopedModel):
+class Organisation(ProjectOwnedModel):
     """单位 — every party of SPEC §2 is an organisation with a home jurisdiction."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -41,15 +42,8 @@ class Organisation(RegionScopedModel):
         return self.name
 
     @classmethod
-    def scope_filter(cls, scope: Scope) -> Q | None:
-        if scope.region_path:
-            return region_q("jurisdiction", scope)
-        if scope.organisation_id:
-            return Q(pk=scope.organisation_id)
-        return None
-
-    def audit_jurisdiction_path(self) -> str:
-        return self.jurisdiction.path
+    def external_filter(cls, scope: Scope) -> Q | None:
+        return Q(pk=scope.organisation_id) if scope.organisation_id else None
 
 
 class ComplianceDocumentKind(models.TextChoices):
@@ -71,8 +65,10 @@ class ComplianceDocumentStatus(models.TextChoices):
     REJECTED = "rejected", _("Returned")
 
 
-class ComplianceDocument(RegionScopedModel):
+class ComplianceDocument(ProjectOwnedModel):
     """在案文件 — a signed document an organisation (or one of its people) must have on file."""
+
+    jurisdiction_lookup = "organisation__jurisdiction"
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="compliance_documents"
@@ -114,22 +110,15 @@ class ComplianceDocument(RegionScopedModel):
         return f"{self.organisation} · {self.get_kind_display()}"
 
     @classmethod
-    def scope_filter(cls, scope: Scope) -> Q | None:
-        if scope.region_path:
-            return region_q("organisation__jurisdiction", scope)
-        if scope.organisation_id:
-            return Q(organisation_id=scope.organisation_id)
-        return None
-
-    def audit_jurisdiction_path(self) -> str:
-        return self.organisation.jurisdiction.path
+    def external_filter(cls, scope: Scope) -> Q | None:
+        return Q(organisation_id=scope.organisation_id) if scope.organisation_id else None
 
 
 class ScopedUserManager(UserManager.from_queryset(ScopedQuerySet)):
     pass
 
 
-class User(AbstractUser):
+class User(Owned, AbstractUser):
     """用户 — one person's account, bound to one organisation and one role."""
 
     full_name = models.CharField(_("full name"), max_length=60, blank=True)
@@ -170,10 +159,13 @@ class User(AbstractUser):
     def jurisdiction(self):
         return self.organisation.jurisdiction if self.organisation_id else None
 
+    jurisdiction_lookup = "organisation__jurisdiction"
+    organisation_lookup = "organisation"
+
     @classmethod
     def scope_filter(cls, scope: Scope) -> Q | None:
         if scope.region_path:
-            return region_q("organisation__jurisdiction", scope)
+            return Q(organisation__jurisdiction__path__startswith=scope.region_path)
         if scope.organisation_id:
             return Q(organisation_id=scope.organisation_id)
         return Q(pk=scope.user_id)
@@ -185,11 +177,9 @@ class User(AbstractUser):
             algorithm="sha256",
         ).hexdigest()
 
-    def audit_jurisdiction_path(self) -> str:
-        return self.organisation.jurisdiction.path if self.organisation_id else ""
 
 
-class ApiClient(models.Model):
+class ApiClient(OwnedModel):
     """接口客户端 — a machine client (online platform, check-in device) with its own key."""
 
     name = models.CharField(_("name"), max_length=100)
@@ -212,8 +202,7 @@ class ApiClient(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.key_prefix})"
 
-    def audit_jurisdiction_path(self) -> str:
-        return self.service_user.audit_jurisdiction_path()
+    jurisdiction_lookup = "service_user__organisation__jurisdiction"
 
 
 class SecurityEventWindow(models.Model):

@@ -78,15 +78,3 @@ EXTERNAL_ROLES = frozenset(r for r, spec in ROLE_SPECS.items() if not spec.gover
 # administrator could make itself (or a friend) the auditor of its own actions.
 ADMIN_ROLES = frozenset({Role.USER_ADMIN, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 GRANTABLE_BY_USER_ADMIN = frozenset(Role) - ADMIN_ROLES
-
-# HB §25: these sign a confidentiality agreement with the office; until it is on file their
-# users see no project data (product).
-CONFIDENTIALITY_REQUIRED_KINDS = frozenset(
-    {
-        K.IMPLEMENTING_AGENCY,
-        K.OFFLINE_TRAINING_INSTITUTION,
-        K.ONLINE_TRAINING_PLATFORM,
-        K.EVALUATION_AGENCY,
-        K.EXPERT_POOL,
-    }
-)

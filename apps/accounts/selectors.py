@@ -6,10 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.scoping import Scope
 
-from .models import ComplianceDocument, ComplianceDocumentKind, ComplianceDocumentStatus, User
+from .models import ComplianceDocument, ComplianceDocumentStatus, User
 from .roles import (
     ADMIN_ROLES,
-    CONFIDENTIALITY_REQUIRED_KINDS,
     GOVERNMENT_ROLES,
     GRANTABLE_BY_USER_ADMIN,
     Role,
@@ -31,22 +30,22 @@ def compliance_documents_on_file(*, organisation_id: int, person_id: int | None)
     return kinds
 
 
+ACCOUNT_DOCUMENTS = "account_documents"
+
+
+def account_documents_checklist(user: User):
+    """The account-documents checklist (data: apps/checklists/data/account_documents.json)
+    evaluated for one external user (HB §12, §18, §25)."""
+    from apps.checklists.engine import checklist_evaluate
+
+    return checklist_evaluate(code=ACCOUNT_DOCUMENTS, subject=user, context={"role": user.role})
+
+
 def missing_documents_for(user: User) -> list[str]:
     """Documents that must be on file before the user may see project data (HB §12, §18, §25)."""
     if not user.organisation_id or user.role in GOVERNMENT_ROLES:
         return []
-    on_file = compliance_documents_on_file(organisation_id=user.organisation_id, person_id=user.pk)
-    required = []
-    if user.organisation.kind in CONFIDENTIALITY_REQUIRED_KINDS:
-        required.append(ComplianceDocumentKind.CONFIDENTIALITY_AGREEMENT)
-    if user.role == Role.IMPLEMENTER:
-        required.append(ComplianceDocumentKind.IMPLEMENTER_ACCOUNT_APPLICATION)
-    if user.role == Role.EVALUATOR:
-        required += [
-            ComplianceDocumentKind.EVALUATOR_ACCOUNT_APPLICATION,
-            ComplianceDocumentKind.EVALUATOR_COMMITMENT,
-        ]
-    return [kind for kind in required if kind not in on_file]
+    return [r.item.value for r in account_documents_checklist(user).missing_required]
 
 
 def user_scope(user) -> Scope:

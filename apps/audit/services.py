@@ -74,7 +74,8 @@ def audit_record(
     return entry
 
 
-def audit_transition(*, instance, field: str, source: str, target: str, action_name: str, note=""):
+def audit_transition(*, instance, before: dict, after: dict, action_name: str, note=""):
+    """One entry per workflow step: the state and the fields the step set, before and after."""
     return audit_record(
         action=AuditAction.TRANSITION,
         object_type=instance._meta.label,
@@ -82,8 +83,8 @@ def audit_transition(*, instance, field: str, source: str, target: str, action_n
         object_repr=str(instance),
         jurisdiction_path=audit_jurisdiction_path(instance),
         project_id=audit_project_id(instance),
-        before={field: source},
-        after={field: target},
+        before=before,
+        after=after,
         message=f"{action_name}: {note}" if note else action_name,
     )
 

@@ -48,7 +48,8 @@ def is_audited(sender) -> bool:
 
 
 def capture_before(sender, instance, raw=False, **kwargs):
-    if raw or not is_audited(sender) or instance.pk is None:
+    skip = getattr(instance, "_audit_skip", False)
+    if raw or not is_audited(sender) or instance.pk is None or skip:
         instance._audit_before = None
         return
     previous = sender._base_manager.filter(pk=instance.pk).first()
@@ -56,7 +57,7 @@ def capture_before(sender, instance, raw=False, **kwargs):
 
 
 def capture_save(sender, instance, created, raw=False, **kwargs):
-    if raw or not is_audited(sender):
+    if raw or not is_audited(sender) or getattr(instance, "_audit_skip", False):
         return
     before = None if created else getattr(instance, "_audit_before", None)
     after = snapshot(instance)

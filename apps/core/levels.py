@@ -46,16 +46,16 @@ def actor_has_level(user, *, level: str, subject=None, jurisdiction=None) -> boo
     if organisation is None or not organisation.is_active:
         return False
     if jurisdiction is None and subject is not None:
-        jurisdiction = subject.owner_jurisdiction()
+        jurisdiction = subject.owning_jurisdiction()
     if level == Level.OWN:
         return jurisdiction is not None and organisation.jurisdiction_id == jurisdiction.pk
     if level == Level.PROVINCE:
         return jurisdiction is not None and organisation.jurisdiction_id == jurisdiction.root.pk
     if level == Level.PARTICIPANT:
-        project_id = subject.owner_project_id() if subject is not None else None
+        project_id = subject.owning_project_id() if subject is not None else None
         return project_id is not None and _participates(user, project_id)
     if level == Level.ORGANISATION:
-        owner_id = subject.owner_organisation_id() if subject is not None else None
+        owner_id = subject.owning_organisation_id() if subject is not None else None
         return owner_id is not None and owner_id == organisation.pk
     raise ValueError(f"Unknown level {level!r}")
 
@@ -91,7 +91,7 @@ def level_require(
     if actor_may(user, roles=roles, level=level, subject=subject, jurisdiction=jurisdiction):
         return
     if jurisdiction is None and subject is not None:
-        jurisdiction = subject.owner_jurisdiction()
+        jurisdiction = subject.owning_jurisdiction()
     raise PermissionDenied(
         message
         or _("Only %(who)s may take this step.")

@@ -8,7 +8,7 @@ Every region- or project-bound model says *once*, as lookup paths, where its own
 
 and gets from that its region scoping (`scope_filter`), its placement in the audit log
 (`audit_jurisdiction_path`, `audit_project_id`) and what the workflow executor needs to check an
-actor's level (`owner_jurisdiction`, `owner_project`, `owner_organisation_id`). A child row that
+actor's level (`owning_jurisdiction`, `owning_project`, `owning_organisation_id`). A child row that
 belongs to a parent (a requirement of a procurement, an item of a sheet) points through the
 parent: `jurisdiction_lookup = "procurement__jurisdiction"`.
 
@@ -52,24 +52,24 @@ class Owned:
     #: application, the winner of an award); "" if no organisation owns it
     organisation_lookup: ClassVar[str] = ""
 
-    def owner_jurisdiction(self):
+    def owning_jurisdiction(self):
         return follow(self, self.jurisdiction_lookup) if self.jurisdiction_lookup else None
 
-    def owner_project(self):
+    def owning_project(self):
         return follow(self, self.project_lookup) if self.project_lookup else None
 
-    def owner_project_id(self) -> int | None:
+    def owning_project_id(self) -> int | None:
         return follow_id(self, self.project_lookup) if self.project_lookup else None
 
-    def owner_organisation_id(self) -> int | None:
+    def owning_organisation_id(self) -> int | None:
         return follow_id(self, self.organisation_lookup) if self.organisation_lookup else None
 
     def audit_jurisdiction_path(self) -> str:
-        jurisdiction = self.owner_jurisdiction()
+        jurisdiction = self.owning_jurisdiction()
         return jurisdiction.path if jurisdiction is not None else ""
 
     def audit_project_id(self) -> int | None:
-        return self.owner_project_id()
+        return self.owning_project_id()
 
 
 def participant_projects_q(lookup: str, scope: Scope) -> Q:

@@ -41,6 +41,10 @@ class TransitionTable:
                 return transition
         return None
 
+    def candidates(self, *, source: str, action: str) -> list[Transition]:
+        """Rows of one step; several rows let different roles or levels take it."""
+        return [t for t in self.transitions if t.source == source and t.action == action]
+
     def from_state(self, source: str) -> list[Transition]:
         return [t for t in self.transitions if t.source == source]
 
@@ -58,11 +62,13 @@ def actions_available(*, table: TransitionTable, instance, user) -> list[Transit
     the user has. Pages render these; nothing else decides which buttons appear."""
     if instance is None or user is None or not user.is_authenticated:
         return []
-    return [
-        t
-        for t in table.from_state(getattr(instance, table.field))
-        if actor_may(user, roles=t.roles, level=t.level, subject=instance)
-    ]
+    allowed: dict[str, Transition] = {}
+    for t in table.from_state(getattr(instance, table.field)):
+        if t.action not in allowed and actor_may(
+            user, roles=t.roles, level=t.level, subject=instance
+        ):
+            allowed[t.action] = t
+    return list(allowed.values())
 
 
 def action_names(*, table: TransitionTable, instance, user) -> list[str]:
@@ -92,7 +98,12 @@ def transition_apply(
         if current is None:
             raise ValidationError(_("This record no longer exists."))
         source = getattr(current, table.field)
-        transition = table.find(source=source, action=action)
+        setattr(instance, table.field, source)
+        rows = table.candidates(source=source, action=action)
+        transition = next(
+            (t for t in rows if actor_may(user, roles=t.roles, level=t.level, subject=instance)),
+            rows[0] if rows else None,
+        )
         if transition is None:
             if table.actions() and action not in table.actions():
                 raise ValidationError(_("Unknown step “%(action)s”.") % {"action": action})
@@ -100,7 +111,6 @@ def transition_apply(
                 _("“%(action)s” is not possible while the status is “%(status)s”.")
                 % {"action": action, "status": _state_label(instance, table, source)}
             )
-        setattr(instance, table.field, source)
         level_require(user, roles=transition.roles, level=transition.level, subject=instance)
         if transition.note_required and not note.strip():
             raise ValidationError({"note": _("Give the reason for this decision.")})

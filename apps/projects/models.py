@@ -78,10 +78,10 @@ class Project(ProjectOwnedModel):
             return None
         return Q(pk__in=participating_project_ids(scope))
 
-    def owner_project(self):
+    def owning_project(self):
         return self
 
-    def owner_project_id(self) -> int | None:
+    def owning_project_id(self) -> int | None:
         return self.pk
 
 

@@ -1,6 +1,7 @@
 from django.db.models import QuerySet
 
-from .models import Project
+from .lifecycle import STAGE_ORDER
+from .models import Project, ProjectStage
 
 
 def project_list(*, user, filters: dict | None = None) -> QuerySet[Project]:
@@ -32,3 +33,17 @@ def project_evidence(*, user, project: Project):
         .filter(project=project)
         .select_related("current_version__blob", "created_by")
     )
+
+
+def project_lifecycle(project) -> list[dict]:
+    """The stages of the lifecycle table in order, with the project's place among them."""
+    current = STAGE_ORDER.index(project.stage)
+    return [
+        {
+            "code": code,
+            "label": ProjectStage(code).label,
+            "done": i < current,
+            "current": i == current,
+        }
+        for i, code in enumerate(STAGE_ORDER)
+    ]

@@ -3,6 +3,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
+from apps.findings.selectors import outstanding_for_project
+
 from . import selectors
 from .models import Project, ProjectStage, ProjectType
 
@@ -34,5 +36,7 @@ def project_detail(request, pk):
         "project": project,
         "participants": project.participants.select_related("organisation", "person"),
         "evidence_files": selectors.project_evidence(user=request.user, project=project),
+        "lifecycle": selectors.project_lifecycle(project),
+        "open_findings": outstanding_for_project(user=request.user, project=project),
     }
     return render(request, "projects/project_detail.html", context)

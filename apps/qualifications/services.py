@@ -301,4 +301,35 @@ def qualification_check_record(
     )
     record.full_clean()
     record.save()
+    if not record.passed:
+        _finding_for_failed_check(record)
     return record
+
+
+# The role an organisation of a register kind speaks with (who must answer a finding).
+AGENCY_ROLE = {
+    OrganisationKind.IMPLEMENTING_AGENCY: Role.IMPLEMENTER,
+    OrganisationKind.OFFLINE_TRAINING_INSTITUTION: Role.IMPLEMENTER,
+    OrganisationKind.ONLINE_TRAINING_PLATFORM: Role.ONLINE_PLATFORM,
+    OrganisationKind.EVALUATION_AGENCY: Role.EVALUATOR,
+}
+
+
+def _finding_for_failed_check(record: QualificationCheckRecord) -> None:
+    """A failed check is a finding against the agency (HB §10, §17), placed with the procuring
+    jurisdiction and the project; the agency answers it, e.g. with the missing equipment."""
+    from apps.findings.models import FindingSeverity
+    from apps.findings.services import finding_raise
+
+    failed = [line["label"] for line in record.lines if not line.get("passed")]
+    finding_raise(
+        rule_code="qualification_check",
+        citation="HB §17" if record.agency_type == AgencyType.EVALUATION_AGENCY else "HB §10",
+        severity=FindingSeverity.MAJOR,
+        subject=record,
+        message=_("%(organisation)s does not meet the qualification conditions: %(lines)s")
+        % {"organisation": record.organisation, "lines": "；".join(failed) or "—"},
+        owner_role=AGENCY_ROLE.get(record.organisation.kind, Role.IMPLEMENTER),
+        owner_organisation=record.organisation,
+        records=[{"what": "qualification_check", "id": record.pk, "rules": record.rules_version}],
+    )

@@ -17,6 +17,7 @@ def _call_data(**overrides):
     data = {
         "year": 2027,
         "title": "2027年度申报通知",
+        "body": "一、申报范围：本市重点行业领域的工伤预防培训和宣传项目。",
         "budget_total": Decimal("1000000.00"),
         "max_amount_per_application": Decimal("300000.00"),
         "opens_at": now,
