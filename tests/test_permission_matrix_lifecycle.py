@@ -7,8 +7,8 @@ import datetime
 import pytest
 
 from apps.accounts.roles import Role
+from apps.contracts import services as contract_services
 from apps.deadlines.models import Deadline
-from apps.procurement import services as procurement_services
 from apps.qualifications.models import Equipment
 from tests.determination.builders import reviewed_city, run_to
 from tests.factories import UserFactory
@@ -22,7 +22,7 @@ HIDDEN = {403, 404}
 def cities():
     own, other = procurement_world.build_world()
     procurement, _award, agreement = procurement_world.contracted(other)
-    payment = procurement_services.payment_record(
+    payment = contract_services.payment_record(
         user=other.si_agency,
         agreement=agreement,
         kind="advance",

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "apps.determination",
     "apps.qualifications",
     "apps.procurement",
+    "apps.contracts",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("apps.review.api.urls")),
     path("", include("apps.determination.api.urls")),
     path("", include("apps.procurement.api.urls")),
+    path("", include("apps.contracts.api.urls")),
     path("", include("apps.qualifications.api.urls")),
 ]
 
@@ -39,6 +40,7 @@ urlpatterns = [
     path("review/", include("apps.review.urls")),
     path("determination/", include("apps.determination.urls")),
     path("procurement/", include("apps.procurement.urls")),
+    path("contracts/", include("apps.contracts.urls")),
     path("qualifications/", include("apps.qualifications.urls")),
     path("public/", include("apps.calls.urls_public")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),

@@ -86,10 +86,10 @@ def _rules() -> dict[tuple[str, str], Callable[[], Q]]:
         ("procurement.ImplementationPlan", "document"): lambda: (
             ~Q(status=PlanStatus.SUBMITTED) | Q(award__procurement__status__in=ended)
         ),
-        ("procurement.ServiceAgreement", "document"): lambda: (
+        ("contracts.ServiceAgreement", "document"): lambda: (
             Q(award__procurement__status__in=ended) | Q(payments__isnull=False)
         ),
-        ("procurement.Payment", "document"): lambda: ALWAYS_CLOSED,
+        ("contracts.Payment", "document"): lambda: ALWAYS_CLOSED,
     }
 
 

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class ProcurementConfig(AppConfig):
     name = "apps.procurement"
-    verbose_name = _("Procurement, contracts and payments")
+    verbose_name = _("Procurement")

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Organisation, User
 from apps.accounts.roles import OrganisationKind, Role
+from apps.contracts import services as contract_services
 from apps.core.context import ActorContext, acting_as
 from apps.core.validators import make_unified_social_credit_code
 from apps.deadlines.calendar import CalendarNotCovered, current_calendar
@@ -251,7 +252,7 @@ def _training_contracted() -> None:
     services.plan_review(
         user=office, plan=plan, approve=True, reviewed_on=datetime.date(2026, 11, 5)
     )
-    agreement = services.agreement_record(
+    agreement = contract_services.agreement_record(
         user=si_agency,
         award=award,
         number="SJZ-GSYF-2027-001",
@@ -261,11 +262,11 @@ def _training_contracted() -> None:
         signed_on=datetime.date(2026, 11, 10),
         uploaded_file=_pdf("sjz-training-agreement.pdf"),
     )
-    services.payment_record(
+    contract_services.payment_record(
         user=si_agency,
         agreement=agreement,
         kind="advance",
-        amount=services.advance_due(agreement),
+        amount=contract_services.advance_due(agreement),
         paid_on=datetime.date(2026, 11, 12),
         uploaded_file=_pdf("sjz-training-advance-voucher.pdf"),
         note="首付款 50%",

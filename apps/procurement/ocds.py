@@ -18,9 +18,10 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from apps.contracts.models import PaymentKind
+
 from .models import (
     DocumentKind,
-    PaymentKind,
     Procurement,
     ProcurementMethod,
     ProcurementStatus,

@@ -1,5 +1,5 @@
 """Reads of procurement: lists and details in the user's scope, the traceability matrix, what
-each role may do on a procurement page."""
+each role may do on a procurement page (the contract's part: apps.contracts.selectors)."""
 
 from dataclasses import dataclass
 
@@ -14,14 +14,12 @@ from apps.projects.models import Project
 from .models import (
     Award,
     ImplementationPlan,
-    Payment,
     PlanStatus,
     Procurement,
     ProcurementDocument,
     ProcurementLot,
     ProcurementStatus,
     RequirementItem,
-    ServiceAgreement,
 )
 from .services import AGENCY_ROLES, procuring_role
 
@@ -85,22 +83,6 @@ def plans_of(award: Award | None) -> list[ImplementationPlan]:
     return list(award.plans.select_related("document", "submitted_by", "reviewed_by"))
 
 
-def agreement_of(award: Award | None) -> ServiceAgreement | None:
-    if award is None:
-        return None
-    return (
-        ServiceAgreement.unscoped.filter(award=award)
-        .select_related("party_a", "party_b", "document")
-        .first()
-    )
-
-
-def payments_of(agreement: ServiceAgreement | None) -> list[Payment]:
-    if agreement is None:
-        return []
-    return list(agreement.payments.select_related("document", "recorded_by"))
-
-
 def deadlines_of(*, user, award: Award | None) -> list[Deadline]:
     if award is None:
         return []
@@ -110,16 +92,6 @@ def deadlines_of(*, user, award: Award | None) -> list[Deadline]:
         .select_related("rule", "finding")
         .order_by("starts_on", "pk")
     )
-
-
-def agreement_list(*, user) -> QuerySet[ServiceAgreement]:
-    return ServiceAgreement.objects.for_user(user).select_related(
-        "award__procurement", "party_a", "party_b", "jurisdiction"
-    )
-
-
-def payment_list(*, user) -> QuerySet[Payment]:
-    return Payment.objects.for_user(user).select_related("agreement", "jurisdiction")
 
 
 def _of_level(user, role, jurisdiction) -> bool:
@@ -142,17 +114,12 @@ class Abilities:
     file: bool
     submit_plan: bool
     review_plan: bool
-    record_agreement: bool
-    record_payment: bool
 
 
-def abilities(
-    *, user, procurement: Procurement, award: Award | None, plans, agreement
-) -> Abilities:
+def abilities(*, user, procurement: Procurement, award: Award | None, plans) -> Abilities:
     jurisdiction = procurement.jurisdiction
     procuring = _of_level(user, procuring_role(procurement.category), jurisdiction)
     office = _of_level(user, Role.OFFICE, jurisdiction)
-    si_agency = _of_level(user, Role.SI_AGENCY, jurisdiction)
     status = procurement.status
     pending_plan = any(p.status == PlanStatus.SUBMITTED for p in plans)
     approved = any(p.status == PlanStatus.APPROVED for p in plans)
@@ -168,8 +135,6 @@ def abilities(
         file=office and status == ProcurementStatus.AWARDED,
         submit_plan=is_winner and not pending_plan and not approved,
         review_plan=office and pending_plan,
-        record_agreement=si_agency and approved and agreement is None,
-        record_payment=si_agency and agreement is not None and agreement.unpaid > 0,
     )
 
 

@@ -1,11 +1,13 @@
 """Writes of procurement (HB §9–11): the procurement and its requirements, the award with the
-winner's qualification check, the implementation plan and its review, the service agreement
-and the payment ledger, with the deadlines of HB §11 and the project's stage.
+winner's qualification check, the implementation plan and its review, with the deadlines of
+HB §11 and the project's stage. The service agreement and the payment ledger are written by
+apps.contracts.services, which uses the public helpers below (document upload and filing,
+deadline meeting, stage move) and meets the deadline AGREEMENT_RULE the plan approval opens.
 
 Who does what, each at its own level (本级): the social-insurance administrative department
 (role hrss) runs the procurement of a project (HB §9); the office procures evaluation agencies
 (HB §17), reviews implementation plans and files the documents (HB §11); the winning agency
-submits its plan; the social-insurance agency signs the agreement and pays (HB §11).
+submits its plan; the social-insurance agency signs the agreement and pays (HB §11, contracts).
 """
 
 import datetime
@@ -36,8 +38,6 @@ from .models import (
     ImplementationPlan,
     LotBasis,
     MediaPlacement,
-    Payment,
-    PaymentKind,
     PlanStatus,
     Procurement,
     ProcurementCategory,
@@ -47,12 +47,10 @@ from .models import (
     ProcurementStatus,
     PromotionActivity,
     RequirementItem,
-    ServiceAgreement,
     SyllabusLine,
 )
 
 PURPOSE = "procurement_document"
-ADVANCE_SHARE = Decimal("0.5")
 PLAN_SUBMISSION_RULE = "plan_submission"
 PLAN_REVIEW_RULE = "plan_review"
 AGREEMENT_RULE = "agreement_and_advance"
@@ -150,7 +148,8 @@ def _not_in_future(day: datetime.date | None, field: str, today: datetime.date) 
         raise ValidationError({field: _("This date is in the future.")})
 
 
-def _money(value, field: str) -> Decimal:
+def positive_amount(value, *, field: str) -> Decimal:
+    """The amount in yuan, refused unless it is greater than zero."""
     try:
         amount = yuan(value)
     except (InvalidOperation, TypeError, ValueError):
@@ -160,7 +159,11 @@ def _money(value, field: str) -> Decimal:
     return amount
 
 
-def _upload(*, user, procurement: Procurement, uploaded_file, title: str, field: str = "file"):
+def procurement_evidence_upload(
+    *, user, procurement: Procurement, uploaded_file, title: str, field: str = "file"
+):
+    """Stores a document of the procurement (tender, notice, plan, agreement, voucher) in the
+    evidence store; its errors come back on `field`."""
     if uploaded_file is None:
         raise ValidationError({field: _("Attach the document.")})
     try:
@@ -215,7 +218,7 @@ def _open_deadline(award: Award, rule_code: str) -> Deadline | None:
     ).first()
 
 
-def _meet(award: Award, rule_code: str, done_on: datetime.date) -> None:
+def award_deadline_meet(*, award: Award, rule_code: str, done_on: datetime.date) -> None:
     """Meets the award's deadline; done after the due date it is met late, and the deadline
     engine's sweep raises its finding first if it has not run since the due date."""
     deadline = _open_deadline(award, rule_code)
@@ -227,7 +230,9 @@ def _meet(award: Award, rule_code: str, done_on: datetime.date) -> None:
     deadline_meet(deadline=deadline, met_at=_moment(done_on))
 
 
-def _advance_stage(procurement: Procurement, *, user, action: str, source: str) -> None:
+def procurement_projects_advance(
+    *, procurement: Procurement, user, action: str, source: str
+) -> None:
     """Moves the projects this procurement covers along the lifecycle (evaluation agencies
     are procured for lots of projects already under way: they move nothing)."""
     if procurement.category == ProcurementCategory.EVALUATION:
@@ -237,7 +242,8 @@ def _advance_stage(procurement: Procurement, *, user, action: str, source: str) 
     )
 
 
-def _add_document(*, procurement, kind, evidence, user) -> ProcurementDocument:
+def procurement_document_record(*, procurement, kind, evidence, user) -> ProcurementDocument:
+    """Files a stored document under the procurement (HB §11 filing list)."""
     return ProcurementDocument.objects.create(
         procurement=procurement, kind=kind, evidence=evidence, uploaded_by=user
     )
@@ -356,7 +362,9 @@ def procurement_create(
     )
     procurement.full_clean()
     procurement.save()
-    _advance_stage(procurement, user=user, action="procure", source=ProjectStage.ARRANGED)
+    procurement_projects_advance(
+        procurement=procurement, user=user, action="procure", source=ProjectStage.ARRANGED
+    )
     return procurement
 
 
@@ -558,13 +566,15 @@ def procurement_document_add(
     if kind != DocumentKind.TENDER_DOCUMENTS and procurement.status == ProcurementStatus.DRAFT:
         raise ValidationError({"kind": _("Bids exist only once the procurement is published.")})
     label = DocumentKind(kind).label
-    evidence = _upload(
+    evidence = procurement_evidence_upload(
         user=user,
         procurement=procurement,
         uploaded_file=uploaded_file,
         title=(title or "").strip() or f"{label} · {procurement.title}",
     )
-    return _add_document(procurement=procurement, kind=kind, evidence=evidence, user=user)
+    return procurement_document_record(
+        procurement=procurement, kind=kind, evidence=evidence, user=user
+    )
 
 
 def publication_problems(procurement: Procurement) -> list[str]:
@@ -706,7 +716,7 @@ def _award_checks(*, user, procurement, winner, amount, notice_date, notice_file
     if winner is None or winner.kind not in expected or not winner.is_active:
         errors["winner"] = _("The winner must be an active agency of the kind procured.")
     try:
-        amount = _money(amount, "amount")
+        amount = positive_amount(amount, field="amount")
     except ValidationError as error:
         errors.update(error.message_dict)
     else:
@@ -754,8 +764,9 @@ def procurement_award(
     """Awards the procurement. The winner's qualification check (HB §10) runs first and its
     record is kept whatever the outcome; a failed check blocks the award. The award, the
     notice, the project stage and the winner's plan-submission deadline (the office's 5
-    working days of review start when the plan arrives, HB §11) are then written in one transaction: a calendar that does not cover the dates refuses
-    the whole award with the deadline engine's message.
+    working days of review start when the plan arrives, HB §11) are then written in one
+    transaction: a calendar that does not cover the dates refuses the whole award with the
+    deadline engine's message.
 
     Not itself atomic, so that the check's record survives a refusal: call it outside a
     transaction (the award view is non-atomic)."""
@@ -810,7 +821,7 @@ def _award_write(
     transition_apply(
         table=workflow_for(procurement), instance=procurement, action="award", user=user
     )
-    notice = _upload(
+    notice = procurement_evidence_upload(
         user=user,
         procurement=procurement,
         uploaded_file=notice_file,
@@ -835,7 +846,7 @@ def _award_write(
     )
     award.full_clean()
     award.save()
-    _add_document(
+    procurement_document_record(
         procurement=procurement, kind=DocumentKind.AWARD_NOTICE, evidence=notice, user=user
     )
     role = WINNER_ROLE[winner.kind]
@@ -848,7 +859,9 @@ def _award_write(
             defaults={"since": notice_date},
         )
     if procurement.category != ProcurementCategory.EVALUATION:
-        _advance_stage(procurement, user=user, action="award", source=ProjectStage.PROCUREMENT)
+        procurement_projects_advance(
+            procurement=procurement, user=user, action="award", source=ProjectStage.PROCUREMENT
+        )
         # Who acts next is the winner: the office's 5 working days (HB §11) run only once
         # there is a plan to review (see plan_submit).
         _open_plan_submission(award, starts_on=notice_date)
@@ -897,7 +910,7 @@ def plan_submit(
         raise ValidationError(_("A plan is waiting for the office's review."))
     procurement = award.procurement
     version = max((p.version for p in plans), default=0) + 1
-    document = _upload(
+    document = procurement_evidence_upload(
         user=user,
         procurement=procurement,
         uploaded_file=uploaded_file,
@@ -908,7 +921,7 @@ def plan_submit(
         award=award, version=version, document=document, submitted_by=user
     )
     if procurement.category != ProcurementCategory.EVALUATION:
-        _meet(award, PLAN_SUBMISSION_RULE, submitted_on)
+        award_deadline_meet(award=award, rule_code=PLAN_SUBMISSION_RULE, done_on=submitted_on)
         deadline_open(
             rule_code=PLAN_REVIEW_RULE,
             jurisdiction=award.jurisdiction,
@@ -959,13 +972,13 @@ def plan_review(
     )
     procurement = award.procurement
     if procurement.category != ProcurementCategory.EVALUATION:
-        _meet(award, PLAN_REVIEW_RULE, reviewed_on)
+        award_deadline_meet(award=award, rule_code=PLAN_REVIEW_RULE, done_on=reviewed_on)
     if not approve:
         # The office has done its part; the agency acts next, with a new submission period.
         if procurement.category != ProcurementCategory.EVALUATION:
             _open_plan_submission(award, starts_on=reviewed_on)
         return plan
-    _add_document(
+    procurement_document_record(
         procurement=procurement,
         kind=DocumentKind.IMPLEMENTATION_PLAN,
         evidence=plan.document,
@@ -986,201 +999,3 @@ def plan_review(
 
 def approved_plan(award: Award) -> ImplementationPlan | None:
     return award.plans.filter(status=PlanStatus.APPROVED).first()
-
-
-# --- agreement and payments ---------------------------------------------------------------
-
-
-def _require_si_agency(user, jurisdiction) -> None:
-    _require_level(
-        user,
-        Role.SI_AGENCY,
-        jurisdiction,
-        _("Only the social-insurance agency of this jurisdiction signs and pays (HB §11)."),
-    )
-
-
-@transaction.atomic
-def agreement_record(
-    *,
-    user,
-    award: Award,
-    amount,
-    starts_on: datetime.date,
-    ends_on: datetime.date,
-    signed_on: datetime.date,
-    uploaded_file,
-    number: str = "",
-) -> ServiceAgreement:
-    """The service agreement the social-insurance agency signed with the winner (HB §11),
-    once it has the award notice and the plan approval."""
-    _require_si_agency(user, award.jurisdiction)
-    award = Award.unscoped.select_for_update().get(pk=award.pk)
-    if ServiceAgreement.unscoped.filter(award=award).exists():
-        raise ValidationError(_("The service agreement is already recorded."))
-    plan = approved_plan(award)
-    if plan is None:
-        raise ValidationError(
-            _("The agreement is signed after the office approved the implementation plan.")
-        )
-    amount = _money(amount, "amount")
-    errors = {}
-    if amount > award.amount:
-        errors["amount"] = _("The contract amount exceeds the winning bid of %(amount)s.") % {
-            "amount": award.amount
-        }
-    today = timezone.localdate()
-    if signed_on is None:
-        errors["signed_on"] = _("Give the date the agreement was signed.")
-    elif signed_on > today:
-        errors["signed_on"] = _("This date is in the future.")
-    elif signed_on < max(award.notice_date, plan.reviewed_on):
-        errors["signed_on"] = _(
-            "The agreement is signed after the award notice and the plan approval (%(date)s)."
-        ) % {"date": max(award.notice_date, plan.reviewed_on).isoformat()}
-    if starts_on and ends_on and ends_on < starts_on:
-        errors["ends_on"] = _("The service cannot end before it starts.")
-    if uploaded_file is None:
-        errors["file"] = _("Attach the signed agreement.")
-    if errors:
-        raise ValidationError(errors)
-    procurement = award.procurement
-    document = _upload(
-        user=user,
-        procurement=procurement,
-        uploaded_file=uploaded_file,
-        title=f"{DocumentKind.SERVICE_AGREEMENT.label} · {procurement.title}",
-    )
-    agreement = ServiceAgreement(
-        award=award,
-        jurisdiction=award.jurisdiction,
-        project=award.project,
-        lot=award.lot,
-        number=(number or "").strip(),
-        amount=amount,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        signed_on=signed_on,
-        party_a=user.organisation if user.organisation_id else procurement.procuring_authority,
-        party_b=award.winner,
-        document=document,
-        recorded_by=user,
-    )
-    agreement.full_clean()
-    agreement.save()
-    _add_document(
-        procurement=procurement,
-        kind=DocumentKind.SERVICE_AGREEMENT,
-        evidence=document,
-        user=user,
-    )
-    _complete_contract_if_done(agreement, user=user)
-    return agreement
-
-
-def advance_due(agreement: ServiceAgreement) -> Decimal:
-    """The advance is exactly half the contract amount (HB §11), in cents rounded half up."""
-    return yuan(agreement.amount * ADVANCE_SHARE)
-
-
-@transaction.atomic
-def payment_record(
-    *,
-    user,
-    agreement: ServiceAgreement,
-    kind: str,
-    amount,
-    paid_on: datetime.date,
-    uploaded_file,
-    note: str = "",
-) -> Payment:
-    """One payment with its voucher. The total paid never exceeds the contract amount (checked
-    here under a row lock, and by the database); the advance is exactly 50 %. An advance paid
-    after its 15 days is recorded, and the deadline is met late with its finding."""
-    _require_si_agency(user, agreement.jurisdiction)
-    if kind not in PaymentKind.values:
-        raise ValidationError({"kind": _("Choose the kind of payment.")})
-    amount = _money(amount, "amount")
-    errors = {}
-    today = timezone.localdate()
-    if paid_on is None:
-        errors["paid_on"] = _("Give the date of payment.")
-    elif paid_on > today:
-        errors["paid_on"] = _("This date is in the future.")
-    if uploaded_file is None:
-        errors["file"] = _(
-            "A payment is recorded with its voucher (bank receipt or payment order)."
-        )
-    if errors:
-        raise ValidationError(errors)
-    agreement = ServiceAgreement.unscoped.select_for_update().get(pk=agreement.pk)
-    if paid_on < agreement.signed_on:
-        raise ValidationError({"paid_on": _("A payment cannot predate the agreement.")})
-    has_advance = agreement.payments.filter(kind=PaymentKind.ADVANCE).exists()
-    if kind == PaymentKind.ADVANCE:
-        if has_advance:
-            raise ValidationError({"kind": _("The advance is already recorded.")})
-        due = advance_due(agreement)
-        if amount != due:
-            raise ValidationError(
-                {
-                    "amount": _(
-                        "The advance is exactly 50 %% of the contract amount (HB §11): "
-                        "%(due)s yuan, not %(amount)s."
-                    )
-                    % {"due": due, "amount": amount}
-                }
-            )
-    elif not has_advance:
-        raise ValidationError({"kind": _("The advance (50 %) is paid first (HB §11).")})
-    remaining = agreement.amount - agreement.paid_total
-    if amount > remaining:
-        raise ValidationError(
-            {
-                "amount": _(
-                    "Paying %(amount)s would exceed the contract amount of %(total)s: "
-                    "%(remaining)s remain unpaid."
-                )
-                % {"amount": amount, "total": agreement.amount, "remaining": remaining}
-            }
-        )
-    procurement = agreement.award.procurement
-    document = _upload(
-        user=user,
-        procurement=procurement,
-        uploaded_file=uploaded_file,
-        title=f"{PaymentKind(kind).label} {amount} · {procurement.title}",
-    )
-    payment = Payment(
-        agreement=agreement,
-        jurisdiction=agreement.jurisdiction,
-        project=agreement.project,
-        lot=agreement.lot,
-        kind=kind,
-        amount=amount,
-        paid_on=paid_on,
-        document=document,
-        note=(note or "").strip(),
-        recorded_by=user,
-    )
-    payment.full_clean()
-    payment.save()
-    agreement.paid_total = agreement.paid_total + amount
-    agreement.save(update_fields=["paid_total"])
-    _add_document(
-        procurement=procurement, kind=DocumentKind.PAYMENT_VOUCHER, evidence=document, user=user
-    )
-    if kind == PaymentKind.ADVANCE:
-        _complete_contract_if_done(agreement, user=user)
-    return payment
-
-
-def _complete_contract_if_done(agreement: ServiceAgreement, *, user) -> None:
-    """Agreement signed and advance paid: the 15-day duty is met (on the later of the two
-    dates) and the projects move on to implementation."""
-    advance = agreement.payments.filter(kind=PaymentKind.ADVANCE).first()
-    if advance is None:
-        return
-    award = agreement.award
-    _meet(award, AGREEMENT_RULE, max(agreement.signed_on, advance.paid_on))
-    _advance_stage(award.procurement, user=user, action="start", source=ProjectStage.CONTRACT)

@@ -24,6 +24,4 @@ urlpatterns = [
     path("<int:pk>/award/", views.award, name="award"),
     path("<int:pk>/plans/", views.plan_submit, name="plan_submit"),
     path("<int:pk>/plans/<int:plan_pk>/review/", views.plan_review, name="plan_review"),
-    path("<int:pk>/agreement/", views.agreement_record, name="agreement"),
-    path("<int:pk>/payments/", views.payment_record, name="payment"),
 ]

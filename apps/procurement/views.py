@@ -1,5 +1,6 @@
 """Pages of procurement: the list, a procurement with every step for the role whose turn it
-is, lots, the traceability matrix and the OCDS download. Region-scoped through the selectors;
+is (the agreement and payment steps post to apps.contracts.views), lots, the traceability
+matrix and the OCDS download. Region-scoped through the selectors;
 an out-of-scope object is a 404, a step of another role a 403."""
 
 from django.contrib import messages
@@ -16,6 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.roles import Role
+from apps.contracts import forms as contract_forms
+from apps.contracts import selectors as contract_selectors
+from apps.contracts import services as contract_services
 from apps.core.forms import form_add_service_errors
 from apps.projects.models import Project
 from apps.projects.selectors import project_get
@@ -41,7 +45,7 @@ DETAIL_SERVICES = {
 }
 
 
-def _procurement(request, pk) -> Procurement:
+def procurement_or_404(request, pk) -> Procurement:
     try:
         return selectors.procurement_get(user=request.user, pk=pk)
     except Procurement.DoesNotExist as exc:
@@ -125,11 +129,9 @@ def _detail_context(request, procurement: Procurement, **bound) -> dict:
     user = request.user
     award = selectors.award_of(procurement)
     plans = selectors.plans_of(award)
-    agreement = selectors.agreement_of(award)
+    agreement = contract_selectors.agreement_of(award)
     requirements = selectors.requirements_of(procurement)
-    can = selectors.abilities(
-        user=user, procurement=procurement, award=award, plans=plans, agreement=agreement
-    )
+    can = selectors.abilities(user=user, procurement=procurement, award=award, plans=plans)
     detail_form_class = DETAIL_FORMS.get(procurement.category)
     context = {
         "procurement": procurement,
@@ -140,8 +142,11 @@ def _detail_context(request, procurement: Procurement, **bound) -> dict:
         "qualification": award.qualification_record if award else None,
         "plans": plans,
         "agreement": agreement,
-        "payments": selectors.payments_of(agreement),
-        "advance_due": services.advance_due(agreement) if agreement else None,
+        "payments": contract_selectors.payments_of(agreement),
+        "advance_due": contract_services.advance_due(agreement) if agreement else None,
+        "contract_can": contract_selectors.contract_abilities(
+            user=user, procurement=procurement, plans=plans, agreement=agreement
+        ),
         "deadlines": selectors.deadlines_of(user=user, award=award),
         "can": can,
         "publication_problems": services.publication_problems(procurement) if can.publish else [],
@@ -157,20 +162,21 @@ def _detail_context(request, procurement: Procurement, **bound) -> dict:
         "plan_form": bound.get("plan_form") or forms.PlanSubmitForm(),
         "review_form": bound.get("review_form") or forms.PlanReviewForm(),
         "agreement_form": bound.get("agreement_form")
-        or forms.AgreementForm(initial={"amount": award.amount if award else None}),
-        "payment_form": bound.get("payment_form") or forms.PaymentForm(),
+        or contract_forms.AgreementForm(initial={"amount": award.amount if award else None}),
+        "payment_form": bound.get("payment_form") or contract_forms.PaymentForm(),
     }
     return context
 
 
 @login_required
 def procurement_detail(request, pk):
-    procurement = _procurement(request, pk)
+    procurement = procurement_or_404(request, pk)
     return render(request, "procurement/detail.html", _detail_context(request, procurement))
 
 
-def _step(request, procurement, *, name: str, form, action, success: str):
-    """Runs one step: a valid form goes to the service; its errors come back on the form."""
+def detail_step(request, procurement, *, name: str, form, action, success: str):
+    """Runs one step of the procurement page (also the contract's, apps.contracts.views): a
+    valid form goes to the service; its errors come back on the form, on the page."""
     if form.is_valid():
         try:
             action(form.cleaned_data)
@@ -189,8 +195,8 @@ def _step(request, procurement, *, name: str, form, action, success: str):
 @login_required
 @require_POST
 def requirement_add(request, pk):
-    procurement = _procurement(request, pk)
-    return _step(
+    procurement = procurement_or_404(request, pk)
+    return detail_step(
         request,
         procurement,
         name="requirement_form",
@@ -205,7 +211,7 @@ def requirement_add(request, pk):
 @login_required
 @require_POST
 def requirement_remove(request, pk, item_pk):
-    procurement = _procurement(request, pk)
+    procurement = procurement_or_404(request, pk)
     try:
         item = procurement.requirements.get(pk=item_pk)
     except RequirementItem.DoesNotExist as exc:
@@ -223,7 +229,7 @@ def requirement_remove(request, pk, item_pk):
 @login_required
 @require_POST
 def detail_add(request, pk):
-    procurement = _procurement(request, pk)
+    procurement = procurement_or_404(request, pk)
     form_class = DETAIL_FORMS.get(procurement.category)
     if form_class is None:
         raise Http404
@@ -234,7 +240,7 @@ def detail_add(request, pk):
         item = procurement.requirements.get(pk=data.pop("requirement"))
         DETAIL_SERVICES[procurement.category](user=request.user, requirement=item, **data)
 
-    return _step(
+    return detail_step(
         request,
         procurement,
         name="detail_form",
@@ -247,8 +253,8 @@ def detail_add(request, pk):
 @login_required
 @require_POST
 def document_add(request, pk):
-    procurement = _procurement(request, pk)
-    return _step(
+    procurement = procurement_or_404(request, pk)
+    return detail_step(
         request,
         procurement,
         name="document_form",
@@ -267,8 +273,8 @@ def document_add(request, pk):
 @login_required
 @require_POST
 def publish(request, pk):
-    procurement = _procurement(request, pk)
-    return _step(
+    procurement = procurement_or_404(request, pk)
+    return detail_step(
         request,
         procurement,
         name="publish_form",
@@ -283,8 +289,8 @@ def publish(request, pk):
 @login_required
 @require_POST
 def cancel(request, pk):
-    procurement = _procurement(request, pk)
-    return _step(
+    procurement = procurement_or_404(request, pk)
+    return detail_step(
         request,
         procurement,
         name="cancel_form",
@@ -299,7 +305,7 @@ def cancel(request, pk):
 @login_required
 @require_POST
 def file_procurement(request, pk):
-    procurement = _procurement(request, pk)
+    procurement = procurement_or_404(request, pk)
     try:
         services.procurement_file(user=request.user, procurement=procurement)
     except ValidationError as error:
@@ -316,8 +322,8 @@ def file_procurement(request, pk):
 def award(request, pk):
     """Not one request transaction: the qualification check's record is kept even when the
     check blocks the award (the award itself is written atomically by the service)."""
-    procurement = _procurement(request, pk)
-    return _step(
+    procurement = procurement_or_404(request, pk)
+    return detail_step(
         request,
         procurement,
         name="award_form",
@@ -329,7 +335,7 @@ def award(request, pk):
     )
 
 
-def _award_or_404(procurement):
+def award_or_404(procurement):
     award = selectors.award_of(procurement)
     if award is None:
         raise Http404
@@ -339,9 +345,9 @@ def _award_or_404(procurement):
 @login_required
 @require_POST
 def plan_submit(request, pk):
-    procurement = _procurement(request, pk)
-    award = _award_or_404(procurement)
-    return _step(
+    procurement = procurement_or_404(request, pk)
+    award = award_or_404(procurement)
+    return detail_step(
         request,
         procurement,
         name="plan_form",
@@ -356,13 +362,13 @@ def plan_submit(request, pk):
 @login_required
 @require_POST
 def plan_review(request, pk, plan_pk):
-    procurement = _procurement(request, pk)
-    award = _award_or_404(procurement)
+    procurement = procurement_or_404(request, pk)
+    award = award_or_404(procurement)
     try:
         plan = award.plans.get(pk=plan_pk)
     except ImplementationPlan.DoesNotExist as exc:
         raise Http404 from exc
-    return _step(
+    return detail_step(
         request,
         procurement,
         name="review_form",
@@ -374,55 +380,6 @@ def plan_review(request, pk, plan_pk):
             note=data["note"],
         ),
         success=_("The review is recorded."),
-    )
-
-
-@login_required
-@require_POST
-def agreement_record(request, pk):
-    procurement = _procurement(request, pk)
-    award = _award_or_404(procurement)
-    return _step(
-        request,
-        procurement,
-        name="agreement_form",
-        form=forms.AgreementForm(request.POST, request.FILES),
-        action=lambda data: services.agreement_record(
-            user=request.user,
-            award=award,
-            number=data["number"],
-            amount=data["amount"],
-            starts_on=data["starts_on"],
-            ends_on=data["ends_on"],
-            signed_on=data["signed_on"],
-            uploaded_file=data["file"],
-        ),
-        success=_("The service agreement is recorded."),
-    )
-
-
-@login_required
-@require_POST
-def payment_record(request, pk):
-    procurement = _procurement(request, pk)
-    agreement = selectors.agreement_of(_award_or_404(procurement))
-    if agreement is None:
-        raise Http404
-    return _step(
-        request,
-        procurement,
-        name="payment_form",
-        form=forms.PaymentForm(request.POST, request.FILES),
-        action=lambda data: services.payment_record(
-            user=request.user,
-            agreement=agreement,
-            kind=data["kind"],
-            amount=data["amount"],
-            paid_on=data["paid_on"],
-            uploaded_file=data["file"],
-            note=data["note"],
-        ),
-        success=_("The payment is recorded."),
     )
 
 

@@ -1,8 +1,9 @@
 import pytest
 
+from apps.contracts.models import Payment
 from apps.core.demo import demo_seed
 from apps.deadlines.models import Deadline, DeadlineStatus
-from apps.procurement.models import Payment, Procurement, ProcurementStatus
+from apps.procurement.models import Procurement, ProcurementStatus
 from apps.projects.models import Project, ProjectStage
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from django.test import RequestFactory, override_settings
 
-from apps.procurement import ocds, services
+from apps.contracts import services as contract_services
+from apps.procurement import ocds
 from apps.procurement.models import Procurement
 from apps.procurement.views import ocds_package_for
 from tests.procurement.world import build_world, contracted, draft, pdf
@@ -34,7 +35,7 @@ def _package(user, project):
 def full_package():
     a, _ = build_world()
     _p, _award, agreement = contracted(a)
-    services.payment_record(
+    contract_services.payment_record(
         user=a.si_agency,
         agreement=agreement,
         kind="advance",

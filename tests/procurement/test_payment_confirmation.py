@@ -4,7 +4,7 @@ rendered detail page."""
 
 import pytest
 
-from apps.procurement.selectors import payments_of
+from apps.contracts.selectors import payments_of
 from tests.procurement.world import build_world, contracted, pdf
 from tests.rendered_forms import form_submit
 

@@ -1,24 +1,22 @@
 """Procurement services end to end: requirements with criteria, the workflow by role and level,
-the award's qualification check, the HB §11 deadlines, the payment rules."""
+the award's qualification check, the HB §11 deadlines (the agreement and payment rules are in
+tests/contracts)."""
 
 import datetime
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
+from apps.contracts import services as contract_services
 from apps.deadlines.calendar import CalendarNotCovered
 from apps.deadlines.models import Deadline, DeadlineFinding, DeadlineStatus
 from apps.procurement import services
 from apps.procurement.models import (
     Award,
-    Payment,
     PlanStatus,
     ProcurementStatus,
     RequirementItem,
-    ServiceAgreement,
 )
 from apps.procurement.selectors import traceability_rows
 from apps.projects.models import ParticipantRole, ProjectParticipant, ProjectStage
@@ -177,7 +175,7 @@ def test_plan_review_agreement_and_payment_roles(world):
     services.plan_review(user=a.office, plan=plan, approve=True, reviewed_on=APPROVED)
     for user in (a.office, a.hrss, b.si_agency):
         with pytest.raises(PermissionDenied):
-            services.agreement_record(
+            contract_services.agreement_record(
                 user=user,
                 award=award,
                 amount="1",
@@ -339,133 +337,6 @@ def test_a_late_approval_meets_the_plan_review_late_with_a_finding(world):
     review = _deadline(award, "plan_review")
     assert review.status == DeadlineStatus.MET and review.late is True
     assert DeadlineFinding.unscoped.filter(deadline=review).exists()
-
-
-def test_no_agreement_before_plan_approval(world):
-    a, _ = world
-    _procurement, award = awarded(a)
-    with pytest.raises(ValidationError):
-        services.agreement_record(
-            user=a.si_agency,
-            award=award,
-            amount="468000.00",
-            starts_on=SIGNED,
-            ends_on=SIGNED,
-            signed_on=SIGNED,
-            uploaded_file=pdf(),
-        )
-
-
-# --- payments --------------------------------------------------------------------------------
-
-
-def _pay(w, agreement, kind, amount, paid_on=SIGNED, file=True):
-    return services.payment_record(
-        user=w.si_agency,
-        agreement=agreement,
-        kind=kind,
-        amount=amount,
-        paid_on=paid_on,
-        uploaded_file=pdf("voucher.pdf") if file else None,
-    )
-
-
-@pytest.mark.parametrize("amount", ["233999.99", "234000.01", "233953.20"])
-def test_the_advance_is_exactly_half(world, amount):
-    a, _ = world
-    _p, _a, agreement = contracted(a, amount="468000.00")
-    with pytest.raises(ValidationError) as error:
-        _pay(a, agreement, "advance", amount)
-    assert "50 %" in error.value.message_dict["amount"][0]
-    assert not Payment.unscoped.exists()
-    _pay(a, agreement, "advance", "234000.00")
-    agreement.refresh_from_db()
-    assert agreement.paid_total == Decimal("234000.00")
-
-
-def test_the_advance_of_an_odd_amount_is_rounded_to_the_cent(world):
-    a, _ = world
-    _p, _a, agreement = contracted(a, amount="100000.01")
-    assert services.advance_due(agreement) == Decimal("50000.01")
-
-
-def test_overpayment_is_refused(world):
-    a, _ = world
-    _p, _a, agreement = contracted(a, amount="468000.00")
-    _pay(a, agreement, "advance", "234000.00")
-    with pytest.raises(ValidationError) as error:
-        _pay(a, agreement, "balance", "234000.01")
-    assert "234000.00" in error.value.message_dict["amount"][0]
-    _pay(a, agreement, "balance", "234000.00")
-    with pytest.raises(ValidationError):
-        _pay(a, agreement, "other", "0.01")
-    agreement.refresh_from_db()
-    assert agreement.paid_total == agreement.amount
-
-
-def test_the_database_refuses_a_total_above_the_contract(world):
-    a, _ = world
-    _p, _a, agreement = contracted(a)
-    with pytest.raises(IntegrityError), transaction.atomic():
-        ServiceAgreement.unscoped.filter(pk=agreement.pk).update(paid_total=Decimal("468000.01"))
-
-
-def test_a_payment_without_its_voucher_is_refused(world):
-    a, _ = world
-    _p, _a, agreement = contracted(a)
-    with pytest.raises(ValidationError) as error:
-        _pay(a, agreement, "advance", "234000.00", file=False)
-    assert "file" in error.value.message_dict
-    assert not Payment.unscoped.exists()
-    agreement.refresh_from_db()
-    assert agreement.paid_total == 0
-
-
-def test_balance_before_advance_is_refused(world):
-    a, _ = world
-    _p, _a, agreement = contracted(a)
-    with pytest.raises(ValidationError):
-        _pay(a, agreement, "balance", "1000.00")
-
-
-def test_agreement_and_advance_on_time_move_the_project_to_implementation(world):
-    a, _ = world
-    _p, award, agreement = contracted(a)
-    a.project.refresh_from_db()
-    assert a.project.stage == ProjectStage.CONTRACT
-    _pay(a, agreement, "advance", "234000.00", paid_on=datetime.date(2026, 11, 12))
-    deadline = _deadline(award, "agreement_and_advance")
-    assert deadline.status == DeadlineStatus.MET and deadline.late is False
-    assert timezone.localdate(deadline.met_at) == datetime.date(2026, 11, 12)
-    a.project.refresh_from_db()
-    assert a.project.stage == ProjectStage.IMPLEMENTATION
-
-
-def test_a_late_advance_is_recorded_and_the_deadline_met_late_with_a_finding(world):
-    a, _ = world
-    _p, award, agreement = contracted(a)
-    # Approved 2026-11-05: due 2026-11-20; paid on the 21st.
-    _pay(a, agreement, "advance", "234000.00", paid_on=datetime.date(2026, 11, 21))
-    assert Payment.unscoped.filter(agreement=agreement).count() == 1
-    deadline = _deadline(award, "agreement_and_advance")
-    assert deadline.status == DeadlineStatus.MET and deadline.late is True
-    assert DeadlineFinding.unscoped.filter(deadline=deadline).exists()
-
-
-def test_a_contract_above_the_winning_bid_is_refused(world):
-    a, _ = world
-    _procurement, award = approved(a)
-    with pytest.raises(ValidationError) as error:
-        services.agreement_record(
-            user=a.si_agency,
-            award=award,
-            amount="468000.01",
-            starts_on=SIGNED,
-            ends_on=SIGNED,
-            signed_on=SIGNED,
-            uploaded_file=pdf(),
-        )
-    assert "amount" in error.value.message_dict
 
 
 # --- traceability ----------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from apps.accounts.roles import Role
+from apps.contracts import services as contract_services
 from apps.procurement import services
 from apps.procurement.models import Award, ProcurementStatus, RequirementItem
 from apps.qualifications.models import QualificationCheckRecord
@@ -33,7 +34,7 @@ def both():
     a, b = build_world()
     for w in (a, b):
         _p, _award, agreement = contracted(w)
-        services.payment_record(
+        contract_services.payment_record(
             user=w.si_agency,
             agreement=agreement,
             kind="advance",
@@ -162,19 +163,6 @@ def test_award_through_the_page_opens_the_plan_review(client):
     assert response.status_code == 302
     page = client.get(f"/procurement/{procurement.pk}/", **EN)
     assert b'data-testid="deadlines"' in page.content
-
-
-def test_payment_without_voucher_through_the_page(client):
-    a, _ = build_world()
-    procurement, _award, _agreement = contracted(a)
-    client.force_login(a.si_agency)
-    response = client.post(
-        f"/procurement/{procurement.pk}/payments/",
-        {"kind": "advance", "amount": "234000.00", "paid_on": "2026-11-12"},
-        **EN,
-    )
-    assert response.status_code == 400
-    assert b"voucher" in response.content
 
 
 def test_traceability_page_and_excel(client):

@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 
 from apps.accounts.models import ComplianceDocument
 from apps.accounts.roles import OrganisationKind, Role
+from apps.contracts import services as contract_services
 from apps.jurisdictions.services import deadline_rules_load
 from apps.procurement import services
 from apps.projects.models import ProjectStage
@@ -192,7 +193,7 @@ def approved(w: City, *, reviewed_on=APPROVED, **kwargs):
 
 def contracted(w: City, *, amount="468000.00", signed_on=SIGNED):
     procurement, award = approved(w)
-    agreement = services.agreement_record(
+    agreement = contract_services.agreement_record(
         user=w.si_agency,
         award=award,
         amount=amount,

@@ -4,11 +4,9 @@ from rest_framework import serializers
 from apps.procurement.models import (
     Award,
     MediaPlacement,
-    Payment,
     Procurement,
     PromotionActivity,
     RequirementItem,
-    ServiceAgreement,
     SyllabusLine,
 )
 
@@ -131,46 +129,3 @@ class ProcurementSerializer(serializers.ModelSerializer):
     def get_award(self, procurement: Procurement) -> dict | None:
         award = getattr(procurement, "award", None)
         return None if award is None else AwardSerializer(award).data
-
-
-class ServiceAgreementSerializer(serializers.ModelSerializer):
-    procurement = serializers.IntegerField(source="award.procurement_id", read_only=True)
-    unpaid = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
-
-    class Meta:
-        model = ServiceAgreement
-        fields = [
-            "id",
-            "procurement",
-            "award",
-            "project",
-            "lot",
-            "number",
-            "amount",
-            "paid_total",
-            "unpaid",
-            "starts_on",
-            "ends_on",
-            "signed_on",
-            "party_a",
-            "party_b",
-            "document",
-            "created_at",
-        ]
-
-
-class PaymentSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Payment
-        fields = [
-            "id",
-            "agreement",
-            "project",
-            "lot",
-            "kind",
-            "amount",
-            "paid_on",
-            "document",
-            "note",
-            "created_at",
-        ]
