@@ -80,6 +80,7 @@ def _fill_application(page, narrative):
     for name, value in {**FORM_VALUES, **narrative}.items():
         page.fill(f"#id_{name}", value)
     page.select_option("#id_industry", index=1)
+    page.check("#id_service_industries_0")
     page.select_option("#id_enterprise_industry", value="construction")
     for name in ("legally_registered", "insured_locally", "commitment_accepted", "sealed"):
         page.check(f"#id_{name}")
@@ -130,6 +131,8 @@ def test_applicant_submits_and_reviewer_rejects_the_copy(live_server, page, tmp_
     page.go_back()
     page.fill("input[name=P4-reason]", "与其他单位申报材料雷同")
     page.click("[data-testid=decide]")
+    page.locator("[data-testid=confirmation]").wait_for()
+    page.click("[data-testid=confirm]")
     page.wait_for_url(f"**/screening/calls/{call.pk}/")
     copy.refresh_from_db()
     assert copy.status == "screening_failed"
