@@ -26,6 +26,23 @@ VAR_DIR = Path(env.str("WIPP_VAR_DIR", default=str(BASE_DIR / "var")))
 # the first key of WIPP_FIELD_KEYS encrypts, all of them decrypt (key rotation).
 FIELD_ENCRYPTION_KEYS = env.list("WIPP_FIELD_KEYS", default=[DEVELOPMENT_FIELD_KEY])
 BLIND_INDEX_KEY = env.str("WIPP_BLIND_INDEX_KEY", default=DEVELOPMENT_BLIND_INDEX_KEY)
+# Audit log (apps.audit.sequencer): HMAC keys of the chain and its checkpoints, kept outside the
+# database; the first signs, all verify (rotation). Checkpoints go to a directory the database
+# cannot reach and, with a bucket configured, to S3 under object lock. Retention >= 183 days
+# (Cybersecurity Law art. 21: at least six months).
+DEVELOPMENT_AUDIT_KEY = "wipp-development-audit-key-not-for-production"
+WIPP_AUDIT_KEYS = env.list("WIPP_AUDIT_KEYS", default=[DEVELOPMENT_AUDIT_KEY])
+WIPP_AUDIT_CHECKPOINT_DIR = env.str(
+    "WIPP_AUDIT_CHECKPOINT_DIR", default=str(VAR_DIR / "audit-checkpoints")
+)
+WIPP_AUDIT_CHECKPOINT_S3_BUCKET = env.str("WIPP_AUDIT_CHECKPOINT_S3_BUCKET", default="")
+WIPP_AUDIT_CHECKPOINT_S3_ENDPOINT_URL = env.str("WIPP_AUDIT_CHECKPOINT_S3_ENDPOINT_URL", default="")
+WIPP_AUDIT_CHECKPOINT_S3_REGION = env.str("WIPP_AUDIT_CHECKPOINT_S3_REGION", default="us-east-1")
+WIPP_AUDIT_CHECKPOINT_S3_RETENTION_DAYS = env.int(
+    "WIPP_AUDIT_CHECKPOINT_S3_RETENTION_DAYS", default=400
+)
+WIPP_AUDIT_RETENTION_DAYS = env.int("WIPP_AUDIT_RETENTION_DAYS", default=183)
+WIPP_AUDIT_SEQUENCER_BATCH = env.int("WIPP_AUDIT_SEQUENCER_BATCH", default=5000)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -56,11 +73,14 @@ INSTALLED_APPS = [
     "apps.applications",
     "apps.screening",
     "apps.deadlines",
+    "apps.findings",
+    "apps.checklists",
     "apps.review",
     "apps.determination",
     "apps.qualifications",
     "apps.procurement",
     "apps.contracts",
+    "apps.training",
 ]
 
 MIDDLEWARE = [
@@ -270,6 +290,35 @@ EMAIL_HOST_USER = env.str("WIPP_EMAIL_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("WIPP_EMAIL_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("WIPP_EMAIL_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("WIPP_EMAIL_FROM", default="wipp@localhost")
+
+# Training attendance (issue 14; SPEC §5 — each a product choice, documented in the README).
+# Radius around a venue within which a check-in counts, unless the session sets its own.
+WIPP_TRAINING_DEFAULT_RADIUS_M = env.int("WIPP_TRAINING_DEFAULT_RADIUS_M", default=300)
+# Minutes before the scheduled start and after the scheduled end within which a check-in or
+# check-out is accepted without a finding; the hours still count only within the schedule.
+WIPP_TRAINING_WINDOW_MINUTES = env.int("WIPP_TRAINING_WINDOW_MINUTES", default=30)
+# Length of one class hour (学时) in minutes: the seeds give none, 45 and 60 are both in use.
+WIPP_TRAINING_CLASS_HOUR_MINUTES = env.int("WIPP_TRAINING_CLASS_HOUR_MINUTES", default=45)
+# Whether time earned at a check-in/out that raised a finding counts before the finding is
+# resolved or dismissed (default: it does not).
+WIPP_TRAINING_COUNT_FLAGGED = env.bool("WIPP_TRAINING_COUNT_FLAGGED", default=False)
+# Face verification: the verifier class (apps.training.faces) and the largest template distance
+# that is a match (dlib ResNet: 0.6 is the model's published operating point; 0.5 is stricter).
+WIPP_TRAINING_FACE_VERIFIER = env.str(
+    "WIPP_TRAINING_FACE_VERIFIER", default="apps.training.faces.DlibFaceVerifier"
+)
+WIPP_TRAINING_FACE_MAX_DISTANCE = env.float("WIPP_TRAINING_FACE_MAX_DISTANCE", default=0.5)
+# Perceptual-hash (pHash, 64 bits) distance at or below which two photos are the same photo.
+WIPP_TRAINING_PHOTO_REUSE_MAX_BITS = env.int("WIPP_TRAINING_PHOTO_REUSE_MAX_BITS", default=4)
+# Days after the project's end (its last session) that face photos and templates are kept.
+WIPP_TRAINING_FACE_RETENTION_DAYS = env.int("WIPP_TRAINING_FACE_RETENTION_DAYS", default=365)
+# A roster row whose sex or birth date contradicts the ID number: refused (True), or imported
+# with a finding for the office to follow (False, default).
+WIPP_TRAINING_ROSTER_MISMATCH_BLOCKS = env.bool(
+    "WIPP_TRAINING_ROSTER_MISMATCH_BLOCKS", default=False
+)
+# Version of the face-recognition notice trainees consent to (PIPL art. 17, 29).
+WIPP_TRAINING_FACE_NOTICE_VERSION = env.str("WIPP_TRAINING_FACE_NOTICE_VERSION", default="2026-1")
 
 # Open Contracting Data Standard: the ocid prefix registered for this publisher.
 WIPP_OCDS_PREFIX = env.str("WIPP_OCDS_PREFIX", default="ocds-wipp00")

@@ -178,7 +178,6 @@ class User(Owned, AbstractUser):
         ).hexdigest()
 
 
-
 class ApiClient(OwnedModel):
     """接口客户端 — a machine client (online platform, check-in device) with its own key."""
 

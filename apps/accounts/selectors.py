@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.scoping import Scope
+from apps.core.workflow import actions_available
 
 from .models import ComplianceDocument, ComplianceDocumentStatus, User
 from .roles import (
@@ -198,11 +199,18 @@ def organisation_list(*, user, filters: dict | None = None):
 
 
 def organisation_documents(*, user, organisation):
-    return (
+    """The organisation's documents, each with the review steps the user may take on it
+    (from the review table: the office of the organisation's own level)."""
+    from .services import COMPLIANCE_REVIEW
+
+    documents = list(
         ComplianceDocument.objects.for_user(user)
         .filter(organisation=organisation)
-        .select_related("person", "reviewed_by", "evidence")
+        .select_related("person", "reviewed_by", "evidence", "organisation")
     )
+    for document in documents:
+        document.actions = actions_available(table=COMPLIANCE_REVIEW, instance=document, user=user)
+    return documents
 
 
 def compliance_documents_awaiting_review(*, user):

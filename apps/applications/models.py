@@ -9,7 +9,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.money import MoneyField
-from apps.core.scoping import RegionScopedModel, Scope, region_q
+from apps.core.ownership import OwnedModel, ProjectOwnedModel
+from apps.core.scoping import Scope
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
@@ -37,7 +38,10 @@ SUBMITTED_STATUSES = (
 )
 
 
-class Application(RegionScopedModel):
+class Application(ProjectOwnedModel):
+    jurisdiction_lookup = "call__jurisdiction"
+    organisation_lookup = "applicant"
+
     call = models.ForeignKey(
         "calls.AnnualCall",
         on_delete=models.PROTECT,
@@ -176,9 +180,14 @@ class Application(RegionScopedModel):
 
     @classmethod
     def scope_filter(cls, scope: Scope) -> Q | None:
-        if scope.region_path:
+        condition = super().scope_filter(scope)
+        if scope.region_path and condition is not None:
             # Offices see applications once submitted; drafts are the applicant's own.
-            return region_q("call__jurisdiction", scope) & ~Q(status=ApplicationStatus.DRAFT)
+            return condition & ~Q(status=ApplicationStatus.DRAFT)
+        return condition
+
+    @classmethod
+    def external_filter(cls, scope: Scope) -> Q | None:
         if scope.participant and scope.organisation_id:
             own = Q(applicant_id=scope.organisation_id)
             if scope.cleared:
@@ -187,9 +196,6 @@ class Application(RegionScopedModel):
                 own |= Q(pk__in=assigned_application_ids(scope))
             return own
         return None
-
-    def audit_jurisdiction_path(self) -> str:
-        return self.call.jurisdiction.path
 
     NARRATIVE_FIELDS = (
         "background",
@@ -219,8 +225,11 @@ class Application(RegionScopedModel):
         )
 
 
-class ApplicationPart(models.Model):
+class ApplicationPart(OwnedModel):
     """A row of one of the application's tables; audited with its application."""
+
+    jurisdiction_lookup = "application__call__jurisdiction"
+    organisation_lookup = "application__applicant"
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="%(class)s_set"
@@ -228,9 +237,6 @@ class ApplicationPart(models.Model):
 
     class Meta:
         abstract = True
-
-    def audit_jurisdiction_path(self) -> str:
-        return self.application.call.jurisdiction.path
 
 
 class InsuranceYear(ApplicationPart):

@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 
 from apps.accounts.roles import OrganisationKind, Role
 from apps.calls.models import AnnualCall, CallStatus
+from apps.core.levels import Level
 from apps.core.workflow import Transition, TransitionTable, transition_apply
 
 from .models import (
@@ -29,10 +30,20 @@ APPLICATION_WORKFLOW = TransitionTable(
     field="status",
     transitions=[
         Transition(
-            "submit", ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, {Role.APPLICANT}
+            "submit",
+            ApplicationStatus.DRAFT,
+            ApplicationStatus.SUBMITTED,
+            {Role.APPLICANT},
+            Level.ORGANISATION,
+            clause="HB §5",
         ),
         Transition(
-            "withdraw", ApplicationStatus.SUBMITTED, ApplicationStatus.WITHDRAWN, {Role.APPLICANT}
+            "withdraw",
+            ApplicationStatus.SUBMITTED,
+            ApplicationStatus.WITHDRAWN,
+            {Role.APPLICANT},
+            Level.ORGANISATION,
+            clause="HB §5",
         ),
         Transition(
             "pass_screening",

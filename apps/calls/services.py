@@ -1,16 +1,15 @@
 """The annual call (HB §4): drafted, published to the public, closed."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from apps.accounts.roles import Role
+from apps.applications.models import SUBMITTED_STATUSES, ApplicationStatus
 from apps.core.levels import level_require
 from apps.core.workflow import Transition, TransitionTable, transition_apply
-
-from apps.applications.models import SUBMITTED_STATUSES, ApplicationStatus
 
 from .models import AnnualCall, CallStatus
 
@@ -131,11 +130,28 @@ def call_update(*, user, call: AnnualCall, key_industries=None, **fields) -> Ann
     return call
 
 
+PUBLICATION_CHECKLIST = "call_publication"
+
+
+def publication_checklist(call: AnnualCall):
+    """What a call states before it is published (apps/checklists/data/call_publication.json)."""
+    from apps.checklists.engine import checklist_evaluate
+
+    return checklist_evaluate(code=PUBLICATION_CHECKLIST, subject=call)
+
+
 @transaction.atomic
 def call_publish(*, user, call: AnnualCall) -> AnnualCall:
     _check_office_of(user, call.jurisdiction)
-    if call.closes_at <= timezone.now():
-        raise ValidationError(_("The deadline has already passed; change it before publishing."))
+    missing = publication_checklist(call).missing_required
+    if missing:
+        raise ValidationError(
+            [
+                _("Before publishing: %(item)s — %(detail)s")
+                % {"item": r.item.display_label, "detail": r.detail or _("not given")}
+                for r in missing
+            ]
+        )
     transition_apply(
         table=CALL_WORKFLOW,
         instance=call,

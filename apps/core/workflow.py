@@ -115,10 +115,10 @@ def transition_apply(
         if transition.note_required and not note.strip():
             raise ValidationError({"note": _("Give the reason for this decision.")})
         changes = dict(changes or {})
-        before = {table.field: source}
-        for name in changes:
-            before[name] = getattr(current, name)
         changes[table.field] = transition.target
+        # Recorded as the generic capture records rows: by column (a foreign key as its id).
+        columns = [instance._meta.get_field(name).attname for name in changes]
+        before = {column: getattr(current, column) for column in columns}
         for name, value in changes.items():
             setattr(instance, name, value)
         # The transition's own entry below records the change; the generic save capture
@@ -131,7 +131,7 @@ def transition_apply(
         audit_transition(
             instance=instance,
             before=before,
-            after={name: getattr(instance, name) for name in changes},
+            after={column: getattr(instance, column) for column in columns},
             action_name=action,
             note=note,
         )

@@ -14,7 +14,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.roles import Role
-from apps.core.scoping import RegionScopedModel, Scope, region_q
+from apps.core.ownership import OwnedModel, ProjectOwnedModel, participant_projects_q
+from apps.core.scoping import Scope
 
 
 def _parse_dates(values, *, year: int, field_errors: list) -> list[datetime.date]:
@@ -126,13 +127,15 @@ class DeadlineStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class Deadline(RegionScopedModel):
+class Deadline(ProjectOwnedModel):
     """期限 — one duty with a due date, started by an event on a subject (a project, a
     contract, an acceptance…), owned by a role (and, where known, an organisation).
 
     Status: open → met (on time, or late with `late=True`), open → overdue (the due date passed
     unmet; a finding is raised) → met (late), open/overdue → cancelled (with a reason).
     """
+
+    project_lookup = "project"
 
     rule = models.ForeignKey(
         "jurisdictions.DeadlineRule",
@@ -209,25 +212,15 @@ class Deadline(RegionScopedModel):
         return f"{self.rule.label} · {self.subject_label} · {self.due_on.isoformat()}"
 
     @classmethod
-    def scope_filter(cls, scope: Scope) -> Q | None:
-        from apps.projects.models import participating_project_ids
-
-        if scope.region_path:
-            return region_q("jurisdiction", scope)
+    def external_filter(cls, scope: Scope) -> Q | None:
         if not scope.participant:
             return None
         # An organisation always sees the duties it owns; the deadlines of the projects it takes
         # part in only once it is cleared to see project data (HB §25).
         condition = Q(owner_organisation_id=scope.organisation_id) if scope.organisation_id else Q()
         if scope.cleared:
-            condition |= Q(project_id__in=participating_project_ids(scope))
+            condition |= participant_projects_q("project", scope)
         return condition or None
-
-    def audit_jurisdiction_path(self) -> str:
-        return self.jurisdiction.path
-
-    def audit_project_id(self) -> int | None:
-        return self.project_id
 
     @property
     def is_outstanding(self) -> bool:
@@ -240,8 +233,11 @@ class FindingSeverity(models.TextChoices):
     CRITICAL = "critical", _("Critical")
 
 
-class DeadlineFinding(RegionScopedModel):
+class DeadlineFinding(ProjectOwnedModel):
     """期限问题 — a deadline that was missed (SPEC §5). One per deadline."""
+
+    jurisdiction_lookup = "deadline__jurisdiction"
+    project_lookup = "deadline__project"
 
     deadline = models.OneToOneField(
         Deadline, on_delete=models.PROTECT, related_name="finding", verbose_name=_("deadline")
@@ -260,17 +256,11 @@ class DeadlineFinding(RegionScopedModel):
         return f"{self.rule_citation}: {self.message}"[:300]
 
     @classmethod
-    def scope_filter(cls, scope: Scope) -> Q | None:
-        condition = Deadline.scope_filter(scope)
+    def external_filter(cls, scope: Scope) -> Q | None:
+        condition = Deadline.external_filter(scope)
         if condition is None:
             return None
         return Q(deadline__in=Deadline.unscoped.filter(condition).values("pk"))
-
-    def audit_jurisdiction_path(self) -> str:
-        return self.deadline.jurisdiction.path
-
-    def audit_project_id(self) -> int | None:
-        return self.deadline.project_id
 
 
 class NotificationKind(models.TextChoices):
@@ -280,7 +270,7 @@ class NotificationKind(models.TextChoices):
     OTHER = "other", _("Notice")
 
 
-class Notification(models.Model):
+class Notification(OwnedModel):
     """站内通知 — an in-app message to one user, e.g. a deadline reminder."""
 
     recipient = models.ForeignKey(
@@ -313,8 +303,5 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return f"{self.recipient} · {self.message}"[:300]
 
-    def audit_jurisdiction_path(self) -> str:
-        return self.deadline.jurisdiction.path if self.deadline_id else ""
-
-    def audit_project_id(self) -> int | None:
-        return self.deadline.project_id if self.deadline_id else None
+    jurisdiction_lookup = "deadline__jurisdiction"
+    project_lookup = "deadline__project"

@@ -331,16 +331,6 @@ class DocumentKind(models.TextChoices):
     PAYMENT_VOUCHER = "payment_voucher", _("Payment voucher")
 
 
-# HB §11: what the office uploads for filing.
-FILING_KINDS = (
-    DocumentKind.TENDER_DOCUMENTS,
-    DocumentKind.WINNING_BID,
-    DocumentKind.AWARD_NOTICE,
-    DocumentKind.SERVICE_AGREEMENT,
-    DocumentKind.IMPLEMENTATION_PLAN,
-)
-
-
 class ProcurementDocument(OwnedModel):
     """A typed document of the procurement, stored in the evidence store."""
 

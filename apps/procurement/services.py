@@ -32,7 +32,6 @@ from apps.projects.models import ParticipantRole, ProjectParticipant, ProjectSta
 from apps.projects.services import projects_stage_advance
 
 from .models import (
-    FILING_KINDS,
     Award,
     DocumentKind,
     ImplementationPlan,
@@ -654,9 +653,18 @@ def procurement_cancel(*, user, procurement: Procurement, reason: str) -> Procur
     return procurement
 
 
+FILING_CHECKLIST = "procurement_filing"
+
+
+def filing_checklist(procurement: Procurement):
+    """What HB §11 files, as checklist data (apps/checklists/data/procurement_filing.json)."""
+    from apps.checklists.engine import checklist_evaluate
+
+    return checklist_evaluate(code=FILING_CHECKLIST, subject=procurement)
+
+
 def filing_missing(procurement: Procurement) -> list[str]:
-    present = set(procurement.documents.values_list("kind", flat=True))
-    return [str(DocumentKind(kind).label) for kind in FILING_KINDS if kind not in present]
+    return [r.item.display_label for r in filing_checklist(procurement).missing_required]
 
 
 @transaction.atomic

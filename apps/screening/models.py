@@ -5,7 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.scoping import RegionScopedModel, Scope, region_q
+from apps.core.ownership import OwnedModel, ProjectOwnedModel
+from apps.core.scoping import Scope
 
 
 class Indicator(models.TextChoices):
@@ -21,7 +22,9 @@ class ReviewOutcome(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class PreliminaryReview(RegionScopedModel):
+class PreliminaryReview(ProjectOwnedModel):
+    jurisdiction_lookup = "application__call__jurisdiction"
+
     application = models.OneToOneField(
         "applications.Application", on_delete=models.CASCADE, related_name="preliminary_review"
     )
@@ -44,18 +47,15 @@ class PreliminaryReview(RegionScopedModel):
         return f"{self.application.number} · {self.get_outcome_display()}"
 
     @classmethod
-    def scope_filter(cls, scope: Scope) -> Q | None:
-        if scope.region_path:
-            return region_q("application__call__jurisdiction", scope)
+    def external_filter(cls, scope: Scope) -> Q | None:
         if scope.participant and scope.organisation_id:
             return Q(application__applicant_id=scope.organisation_id)
         return None
 
-    def audit_jurisdiction_path(self) -> str:
-        return self.application.call.jurisdiction.path
 
+class IndicatorVerdict(OwnedModel):
+    jurisdiction_lookup = "review__application__call__jurisdiction"
 
-class IndicatorVerdict(models.Model):
     review = models.ForeignKey(PreliminaryReview, on_delete=models.CASCADE, related_name="verdicts")
     indicator = models.CharField(_("indicator"), max_length=2, choices=Indicator.choices)
     computed_pass = models.BooleanField(
@@ -85,12 +85,11 @@ class IndicatorVerdict(models.Model):
             and self.final_pass != self.computed_pass
         )
 
-    def audit_jurisdiction_path(self) -> str:
-        return self.review.application.call.jurisdiction.path
 
-
-class SimilarityPair(RegionScopedModel):
+class SimilarityPair(ProjectOwnedModel):
     """雷同 — two applications whose own text (boilerplate discounted) largely coincides."""
+
+    jurisdiction_lookup = "call__jurisdiction"
 
     audit_exempt = True
 
@@ -121,20 +120,13 @@ class SimilarityPair(RegionScopedModel):
     def __str__(self) -> str:
         return f"{self.application.number} ~ {self.other.number} ({self.score})"
 
-    @classmethod
-    def scope_filter(cls, scope: Scope) -> Q | None:
-        if scope.region_path:
-            return region_q("call__jurisdiction", scope)
-        return None
 
-    def audit_jurisdiction_path(self) -> str:
-        return self.call.jurisdiction.path
-
-
-class ReviewRevision(models.Model):
+class ReviewRevision(OwnedModel):
     """改判 — a recorded preliminary-review decision changed by the office, with its reason,
     while the call's screening is still open (before the expert review starts). Keeps what
     was decided before, so the first decision stays readable next to the new one."""
+
+    jurisdiction_lookup = "review__application__call__jurisdiction"
 
     review = models.ForeignKey(
         PreliminaryReview, on_delete=models.CASCADE, related_name="revisions"
@@ -161,6 +153,3 @@ class ReviewRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.review} · {self.revised_at:%Y-%m-%d %H:%M}"
-
-    def audit_jurisdiction_path(self) -> str:
-        return self.review.application.call.jurisdiction.path

@@ -23,9 +23,13 @@ def test_office_approves_and_the_transition_is_audited(document):
     document.refresh_from_db()
     assert document.status == "approved"
     entry = AuditEntry.unscoped.filter(action="transition").latest("id")
-    assert entry.before == {"status": "submitted"}
-    assert entry.after == {"status": "approved"}
+    assert (entry.before["status"], entry.after["status"]) == ("submitted", "approved")
+    assert entry.after["reviewed_by_id"] == office.pk
     assert entry.message == "approve"
+    # One step, one entry: the reviewer and time are in it, not in a second update entry.
+    assert not AuditEntry.unscoped.filter(
+        object_type="accounts.ComplianceDocument", object_id=str(document.pk), action="update"
+    ).exists()
 
 
 def test_returning_needs_a_reason(document):
