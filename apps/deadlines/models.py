@@ -3,7 +3,7 @@ with, the findings a missed deadline raises and the in-app reminders."""
 
 import datetime
 
-from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -153,6 +153,9 @@ class Deadline(ProjectOwnedModel):
     subject_id = models.PositiveBigIntegerField()
     subject = GenericForeignKey("subject_type", "subject_id")
     subject_label = models.CharField(_("subject"), max_length=300)
+    findings = GenericRelation(
+        "findings.Finding", content_type_field="subject_type", object_id_field="subject_id"
+    )
     project = models.ForeignKey(
         "projects.Project",
         verbose_name=_("project"),
@@ -226,41 +229,11 @@ class Deadline(ProjectOwnedModel):
     def is_outstanding(self) -> bool:
         return self.status in (DeadlineStatus.OPEN, DeadlineStatus.OVERDUE)
 
-
-class FindingSeverity(models.TextChoices):
-    MINOR = "minor", _("Minor")
-    MAJOR = "major", _("Major")
-    CRITICAL = "critical", _("Critical")
-
-
-class DeadlineFinding(ProjectOwnedModel):
-    """期限问题 — a deadline that was missed (SPEC §5). One per deadline."""
-
-    jurisdiction_lookup = "deadline__jurisdiction"
-    project_lookup = "deadline__project"
-
-    deadline = models.OneToOneField(
-        Deadline, on_delete=models.PROTECT, related_name="finding", verbose_name=_("deadline")
-    )
-    severity = models.CharField(_("severity"), max_length=10, choices=FindingSeverity.choices)
-    rule_citation = models.CharField(_("rule"), max_length=100)
-    message = models.TextField(_("finding"))
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("deadline finding")
-        verbose_name_plural = _("deadline findings")
-
-    def __str__(self) -> str:
-        return f"{self.rule_citation}: {self.message}"[:300]
-
-    @classmethod
-    def external_filter(cls, scope: Scope) -> Q | None:
-        condition = Deadline.external_filter(scope)
-        if condition is None:
-            return None
-        return Q(deadline__in=Deadline.unscoped.filter(condition).values("pk"))
+    @property
+    def finding(self):
+        """The finding its miss raised (the findings engine keeps one per deadline); read from
+        a `prefetch_related("findings")` where lists show it."""
+        return next(iter(self.findings.all()), None)
 
 
 class NotificationKind(models.TextChoices):

@@ -20,8 +20,10 @@ OUTSTANDING = (DeadlineStatus.OPEN, DeadlineStatus.OVERDUE)
 
 def deadline_list(*, user) -> QuerySet[Deadline]:
     """Every deadline the user may see (region or participation), with what a row shows."""
-    return Deadline.objects.for_user(user).select_related(
-        "rule", "jurisdiction", "project", "owner_organisation", "finding"
+    return (
+        Deadline.objects.for_user(user)
+        .select_related("rule", "jurisdiction", "project", "owner_organisation")
+        .prefetch_related("findings")
     )
 
 

@@ -16,15 +16,15 @@ from django.utils.translation import gettext, ngettext
 
 from apps.accounts.models import Organisation, User
 from apps.accounts.roles import GOVERNMENT_ROLES
+from apps.findings.models import FindingSeverity
+from apps.findings.services import finding_raise, findings_resolve_for_subject
 from apps.jurisdictions.models import DeadlineRule, Jurisdiction
 from apps.projects.models import Project
 
 from .calendar import CalendarNotCovered, as_date, clear_calendar_cache, current_calendar
 from .models import (
     Deadline,
-    DeadlineFinding,
     DeadlineStatus,
-    FindingSeverity,
     HolidaySchedule,
     Notification,
     NotificationKind,
@@ -134,6 +134,8 @@ def deadline_cancel(*, deadline: Deadline, reason: str) -> Deadline:
     deadline.status = DeadlineStatus.CANCELLED
     deadline.cancelled_reason = reason[:300]
     deadline.save(update_fields=["status", "cancelled_reason"])
+    # The duty is gone, so is what its miss found; the finding's history keeps why.
+    findings_resolve_for_subject(subject=deadline, rule_code=MISSED_DEADLINE, note=reason[:300])
     return deadline
 
 
@@ -154,15 +156,19 @@ def _finding_message(deadline: Deadline) -> str:
     }
 
 
+MISSED_DEADLINE = "deadline_missed"
+
+
 @transaction.atomic
-def deadlines_mark_overdue(*, today: datetime.date | None = None) -> list[DeadlineFinding]:
-    """Every open deadline whose due date has passed becomes overdue, with one finding that
-    names the rule, the subject, the due date and where the rule comes from (SPEC §5)."""
+def deadlines_mark_overdue(*, today: datetime.date | None = None) -> list:
+    """Every open deadline whose due date has passed becomes overdue, with one finding (through
+    the findings engine) that names the rule, the subject, the due date and where the rule
+    comes from (SPEC §5); whoever holds the duty must answer it."""
     today = today or timezone.localdate()
     now = timezone.now()
     findings = []
     missed = Deadline.unscoped.filter(status=DeadlineStatus.OPEN, due_on__lt=today).select_related(
-        "rule", "jurisdiction"
+        "rule", "jurisdiction", "owner_organisation"
     )
     with _platform_language():
         for deadline in missed:
@@ -170,11 +176,21 @@ def deadlines_mark_overdue(*, today: datetime.date | None = None) -> list[Deadli
             deadline.missed_at = now
             deadline.save(update_fields=["status", "missed_at"])
             findings.append(
-                DeadlineFinding.unscoped.create(
-                    deadline=deadline,
+                finding_raise(
+                    rule_code=MISSED_DEADLINE,
+                    citation=deadline.rule.source or deadline.rule.code,
                     severity=FindingSeverity.MAJOR,
-                    rule_citation=deadline.rule.source or deadline.rule.code,
+                    subject=deadline,
                     message=_finding_message(deadline),
+                    owner_role=deadline.owner_role,
+                    owner_organisation=deadline.owner_organisation,
+                    records=[
+                        {
+                            "what": "deadline",
+                            "rule": deadline.rule.code,
+                            "due": str(deadline.due_on),
+                        }
+                    ],
                 )
             )
     return findings

@@ -21,6 +21,7 @@ through the record's own step instead:
 - qualification register (equipment, licences, platform facts): open. The register is the
   agency's living record; a check record names the evidence file and every version keeps its
   upload time, so what was current at the check stays provable and downloadable.
+- findings: an answer's evidence while the finding is open; what an answer brought, never.
 - procurement: tender documents while the procurement is a draft (bids answer the published
   ones); bids while it is published (not yet awarded); the award notice until the service
   agreement is signed; the implementation plan while it awaits review; the agreement until the
@@ -46,6 +47,7 @@ def _rules() -> dict[tuple[str, str], Callable[[], Q]]:
     from apps.accounts.models import ComplianceDocumentStatus
     from apps.applications.models import ApplicationStatus
     from apps.determination.models import AdjustmentStatus, DeterminationStatus
+    from apps.findings.models import FindingStatus
     from apps.procurement.models import DocumentKind, PlanStatus, ProcurementStatus
 
     ended = (ProcurementStatus.FILED, ProcurementStatus.CANCELLED)
@@ -90,6 +92,10 @@ def _rules() -> dict[tuple[str, str], Callable[[], Q]]:
             Q(award__procurement__status__in=ended) | Q(payments__isnull=False)
         ),
         ("contracts.Payment", "document"): lambda: ALWAYS_CLOSED,
+        # An answer's evidence while the finding awaits an answer; what an answer brought is
+        # kept as it was once the office has it (a new answer brings a new file).
+        ("findings.Finding", "evidence"): lambda: ~Q(status=FindingStatus.OPEN),
+        ("findings.FindingEvent", "evidence"): lambda: ALWAYS_CLOSED,
     }
 
 

@@ -89,7 +89,8 @@ def deadlines_of(*, user, award: Award | None) -> list[Deadline]:
     return list(
         Deadline.objects.for_user(user)
         .filter(subject_type=ContentType.objects.get_for_model(Award), subject_id=award.pk)
-        .select_related("rule", "finding")
+        .select_related("rule")
+        .prefetch_related("findings")
         .order_by("starts_on", "pk")
     )
 

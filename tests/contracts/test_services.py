@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from apps.contracts import services
 from apps.contracts.models import Payment, ServiceAgreement
-from apps.deadlines.models import Deadline, DeadlineFinding, DeadlineStatus
+from apps.deadlines.models import Deadline, DeadlineStatus
 from apps.projects.models import ProjectStage
 from tests.procurement.world import SIGNED, approved, awarded, build_world, contracted, pdf
 
@@ -139,7 +139,7 @@ def test_a_late_advance_is_recorded_and_the_deadline_met_late_with_a_finding(wor
     assert Payment.unscoped.filter(agreement=agreement).count() == 1
     deadline = _deadline(award, "agreement_and_advance")
     assert deadline.status == DeadlineStatus.MET and deadline.late is True
-    assert DeadlineFinding.unscoped.filter(deadline=deadline).exists()
+    assert deadline.findings.exists()
 
 
 def test_a_contract_above_the_winning_bid_is_refused(world):

@@ -11,7 +11,8 @@ from django.core.management import call_command
 
 from apps.accounts.roles import Role
 from apps.deadlines import services
-from apps.deadlines.models import Deadline, DeadlineFinding, DeadlineStatus, Notification
+from apps.deadlines.models import Deadline, DeadlineStatus, Notification
+from apps.findings.models import Finding
 from apps.jurisdictions.models import DeadlineRule
 from apps.jurisdictions.services import DATA_DIR
 from tests.deadlines.factories import (
@@ -85,9 +86,10 @@ def test_each_rule_missed_raises_one_finding_with_its_citation(region, rule):
     findings = services.deadlines_mark_overdue(today=deadline.due_on + datetime.timedelta(1))
     deadline.refresh_from_db()
     assert deadline.status == DeadlineStatus.OVERDUE
-    assert [f.deadline_id for f in findings] == [deadline.pk]
+    assert [f.subject for f in findings] == [deadline]
     finding = findings[0]
-    assert finding.rule_citation == rule["source"]
+    assert finding.citation == rule["source"]
+    assert (finding.owner_role, finding.status) == (deadline.owner_role, "open")
     for part in (
         rule["label"],
         deadline.subject_label,
@@ -97,12 +99,12 @@ def test_each_rule_missed_raises_one_finding_with_its_citation(region, rule):
         assert part in finding.message
     # A second sweep raises nothing more.
     assert services.deadlines_mark_overdue(today=deadline.due_on + datetime.timedelta(9)) == []
-    assert DeadlineFinding.unscoped.filter(deadline=deadline).count() == 1
+    assert Finding.unscoped.filter(rule_code="deadline_missed", subject_id=deadline.pk).count() == 1
 
     services.deadline_meet(deadline=deadline, met_at=_at(deadline.due_on + datetime.timedelta(3)))
     deadline.refresh_from_db()
     assert (deadline.status, deadline.late) == (DeadlineStatus.MET, True)
-    assert DeadlineFinding.unscoped.filter(deadline=deadline).exists()
+    assert Finding.unscoped.filter(rule_code="deadline_missed", subject_id=deadline.pk).exists()
 
 
 def test_plan_review_is_counted_in_working_days_across_national_day(region):
@@ -207,7 +209,7 @@ def test_writes_are_in_the_audit_log(region):
     )
     logged = set(entries.values_list("object_type", "action"))
     assert {("deadlines.Deadline", "create"), ("deadlines.Deadline", "update")} <= logged
-    assert ("deadlines.DeadlineFinding", "create") in logged
+    assert ("findings.Finding", "create") in logged
 
 
 # --- reminders ---------------------------------------------------------------------------
@@ -369,3 +371,12 @@ def test_bad_schedules_are_refused_by_field(region, field, values, message):
     with pytest.raises(ValidationError) as exc:
         _save(admin, **{field: values})
     assert message in " ".join(exc.value.message_dict[field])
+
+
+def test_cancelling_an_overdue_deadline_resolves_its_finding_with_the_reason(region):
+    deadline = _open("plan_review", region.sjz)
+    (finding,) = services.deadlines_mark_overdue(today=deadline.due_on + datetime.timedelta(1))
+    deadline.refresh_from_db()
+    services.deadline_cancel(deadline=deadline, reason="项目已撤销")
+    finding.refresh_from_db()
+    assert (finding.status, finding.status_note) == ("resolved", "项目已撤销")

@@ -84,7 +84,8 @@ def test_a_late_submission_is_the_agencys_finding_not_the_offices(world):
     )
     submission = _deadlines(award, "plan_submission").get()
     assert submission.status == DeadlineStatus.MET and submission.late is True
-    assert submission.finding.deadline.owner_role == "implementer"
+    assert submission.finding.owner_role == "implementer"
+    assert submission.finding.owner_organisation == a.implementer.organisation
 
 
 def test_a_returned_plan_puts_the_agency_back_on_the_clock(world):

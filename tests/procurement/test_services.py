@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 
 from apps.contracts import services as contract_services
 from apps.deadlines.calendar import CalendarNotCovered
-from apps.deadlines.models import Deadline, DeadlineFinding, DeadlineStatus
+from apps.deadlines.models import Deadline, DeadlineStatus
 from apps.procurement import services
 from apps.procurement.models import (
     Award,
@@ -336,7 +336,7 @@ def test_a_late_approval_meets_the_plan_review_late_with_a_finding(world):
     _procurement, award = approved(a, reviewed_on=datetime.date(2026, 11, 12))
     review = _deadline(award, "plan_review")
     assert review.status == DeadlineStatus.MET and review.late is True
-    assert DeadlineFinding.unscoped.filter(deadline=review).exists()
+    assert review.findings.exists()
 
 
 # --- traceability ----------------------------------------------------------------------------

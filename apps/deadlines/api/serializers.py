@@ -1,12 +1,13 @@
 from rest_framework import serializers
 
-from apps.deadlines.models import Deadline, DeadlineFinding
+from apps.deadlines.models import Deadline
+from apps.findings.models import Finding
 
 
 class DeadlineFindingSerializer(serializers.ModelSerializer):
     class Meta:
-        model = DeadlineFinding
-        fields = ["severity", "rule_citation", "message", "created_at"]
+        model = Finding
+        fields = ["id", "severity", "citation", "message", "status", "raised_at"]
 
 
 class DeadlineSerializer(serializers.ModelSerializer):

@@ -27,6 +27,8 @@ class DeadlineViewSet(ScopedReadOnlyViewSet):
     filterset_class = DeadlineFilter
 
     def get_queryset(self):
-        return self.base_queryset().select_related(
-            "rule", "jurisdiction", "subject_type", "finding"
+        return (
+            self.base_queryset()
+            .select_related("rule", "jurisdiction", "subject_type")
+            .prefetch_related("findings")
         )
