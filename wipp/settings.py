@@ -354,6 +354,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "apps.accounts.roles.Role.choices",
+        "FindingStatusEnum": "apps.findings.models.FindingStatus.choices",
+    },
 }
 
 LOGGING = {
