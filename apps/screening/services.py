@@ -281,8 +281,39 @@ def preliminary_review_decide(
         note=review.summary,
         action="fail_screening" if failed else "pass_screening",
     )
+    _finding_for_outcome(review, verdicts)
     _notify_applicant(review)
     return review
+
+
+SCREENING_FAILED = "preliminary_review_failed"
+
+
+def _finding_for_outcome(review: PreliminaryReview, verdicts, *, reason: str = "") -> None:
+    """A failed preliminary review is a finding against the application (SZ 初评: all four
+    indicators must pass), naming the failed indicators; the applicant may answer it. A
+    revision to a pass resolves it with the revision's reason."""
+    from apps.findings.models import FindingSeverity
+    from apps.findings.services import finding_raise, findings_resolve_for_subject
+
+    application = review.application
+    if review.outcome != ReviewOutcome.FAILED:
+        findings_resolve_for_subject(
+            subject=application, rule_code=SCREENING_FAILED, note=reason or review.summary
+        )
+        return
+    failed = sorted(v.indicator for v in verdicts if not v.final_pass)
+    finding_raise(
+        rule_code=SCREENING_FAILED,
+        key=str(review.decided_at.timestamp()) if reason else "",
+        citation="SZ " + "、".join(failed),
+        severity=FindingSeverity.MAJOR,
+        subject=application,
+        message=review.summary,
+        owner_role=Role.APPLICANT,
+        owner_organisation=application.applicant,
+        records=[{"what": "preliminary_review", "id": review.pk, "failed": failed}],
+    )
 
 
 def screening_open(call: AnnualCall) -> bool:
@@ -340,5 +371,7 @@ def preliminary_review_revise(
             note=reason,
             action="revise_fail_screening" if failed else "revise_pass_screening",
         )
+    if review.outcome != outcome_before:
+        _finding_for_outcome(review, verdicts, reason=reason)
     _notify_applicant(review, revised=True)
     return review
