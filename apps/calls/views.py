@@ -81,6 +81,13 @@ def call_create(request):
 @login_required
 def call_update(request, pk):
     call = _visible_call(request, pk)
+    # A published call is visible to every role; its edit form is only for the office of the
+    # call's own level (the service refuses anyone else's save anyway).
+    if not request.user.is_superuser and not (
+        request.user.role == Role.OFFICE
+        and request.user.organisation.jurisdiction_id == call.jurisdiction_id
+    ):
+        raise PermissionDenied
     form = CallForm(
         request.POST or None,
         instance=call,
