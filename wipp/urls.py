@@ -43,6 +43,7 @@ urlpatterns = [
     path("determination/", include("apps.determination.urls")),
     path("procurement/", include("apps.procurement.urls")),
     path("contracts/", include("apps.contracts.urls")),
+    path("training/", include("apps.training.urls")),
     path("qualifications/", include("apps.qualifications.urls")),
     path("public/", include("apps.calls.urls_public")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
