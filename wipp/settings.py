@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "apps.procurement",
     "apps.contracts",
     "apps.training",
+    # Demo data (README's run command); no app imports it.
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.roles import OrganisationKind, Role
+from apps.core.levels import level_require
 from apps.core.workflow import Transition, transition_apply
 
 from .lifecycle import INITIAL_STAGES, PROJECT_LIFECYCLE
@@ -74,3 +76,43 @@ def projects_stage_advance(*, user, projects, action: str, source: str) -> list[
             project_stage_advance(user=user, project=project, action=action)
             moved.append(project)
     return moved
+
+
+# Who the office of the project's level names in a project, and what each must be: experts
+# and the auditor take part in person (HB §21), agencies as organisations (HB §12, §17).
+ASSIGNED_IN_PERSON = {ParticipantRole.EXPERT: Role.EXPERT, ParticipantRole.AUDITOR: Role.AUDITOR}
+ASSIGNED_ORGANISATIONS = {
+    ParticipantRole.EVALUATION_AGENCY: {OrganisationKind.EVALUATION_AGENCY},
+    ParticipantRole.ONLINE_PLATFORM: {OrganisationKind.ONLINE_TRAINING_PLATFORM},
+}
+
+
+@transaction.atomic
+def project_participant_add(
+    *, user, project: Project, role: str, organisation=None, person=None, since=None
+) -> ProjectParticipant:
+    """The office of the project's own level names a participant: an expert or the auditor
+    in person (HB §21), the evaluation agency of the project's lot (HB §17), the online
+    platform the implementing agency chose (HB §12). Implementing agencies join through the
+    award. Naming the same participant again changes nothing."""
+    level_require(user, roles={Role.OFFICE}, subject=project)
+    if role in ASSIGNED_IN_PERSON:
+        if person is None or person.role != ASSIGNED_IN_PERSON[role]:
+            raise ValidationError(
+                {"person": _("Name a person with the role “%(role)s”.") % {"role": role}}
+            )
+        organisation = None
+    elif role in ASSIGNED_ORGANISATIONS:
+        if organisation is None or organisation.kind not in ASSIGNED_ORGANISATIONS[role]:
+            raise ValidationError({"organisation": _("This organisation cannot take that part.")})
+        person = None
+    else:
+        raise ValidationError({"role": _("This part is not assigned by the office.")})
+    participant, _created = ProjectParticipant.objects.get_or_create(
+        project=project,
+        role=role,
+        organisation=organisation,
+        person=person,
+        defaults={"since": since or timezone.localdate()},
+    )
+    return participant

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from apps.accounts.roles import OrganisationKind, Role
 from apps.qualifications import services
-from apps.qualifications.demo import seed_demo_qualifications
+from demo.qualifications import seed_demo_qualifications
 from apps.qualifications.models import (
     AgencyType,
     Equipment,
@@ -310,7 +310,7 @@ def test_api_gives_an_agency_its_own_rows_only(client, world):
 
 def test_the_demo_registers_are_seeded_once():
     # The demo's organisations and users only; the other stages' demo data is not needed.
-    from apps.core import demo as core_demo
+    from demo import seed as core_demo
     from apps.core.context import ActorContext, acting_as
 
     with acting_as(ActorContext(username="demo-seed", via="system")):

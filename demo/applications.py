@@ -152,7 +152,7 @@ def _applicant_user(key, name, kind, serial) -> User:
             role=Role.APPLICANT,
             organisation=organisation,
         )
-        from apps.core.demo import DEMO_PASSWORD
+        from demo.seed import DEMO_PASSWORD
 
         user.set_password(DEMO_PASSWORD)
         user.save()

@@ -9,8 +9,7 @@ from django.db import transaction
 from apps.accounts.models import ApiClient, Organisation, User
 from apps.core.context import ActorContext, acting_as
 from apps.jurisdictions.models import Jurisdiction
-
-from .models import (
+from apps.qualifications.models import (
     AgencyType,
     Equipment,
     EquipmentKind,
@@ -20,7 +19,7 @@ from .models import (
     QualificationCheckRecord,
     ScopeCategory,
 )
-from .services import qualification_check_record
+from apps.qualifications.services import qualification_check_record
 
 SJZ_TRAINER = "石家庄安培职业培训学校"
 TS_TRAINER = "唐山安泰安全技术服务有限公司"

@@ -14,14 +14,13 @@ from apps.accounts.roles import Role
 from apps.applications import services as application_services
 from apps.calls.models import AnnualCall
 from apps.calls.services import call_close, call_create, call_publish
-from apps.core import demo_applications as base
 from apps.core.validators import make_unified_social_credit_code
 from apps.jurisdictions.models import Jurisdiction, KeyIndustry
+from apps.review import services
+from apps.review.models import AssignmentStatus, ExpertProfile, ReviewRound
 from apps.screening.models import PreliminaryReview
 from apps.screening.services import preliminary_review_decide, screening_run
-
-from . import services
-from .models import AssignmentStatus, ExpertProfile, ReviewRound
+from demo import applications as base
 
 CALL_TITLE = "唐山市2027年度工伤预防项目申报通知"
 EXPERTS = [
@@ -108,7 +107,7 @@ def _experts() -> list[User]:
 
 
 def base_password() -> str:
-    from apps.core.demo import DEMO_PASSWORD
+    from demo.seed import DEMO_PASSWORD
 
     return DEMO_PASSWORD
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from apps.core.demo import DEMO_PASSWORD, USERS, demo_seed
+from demo.seed import DEMO_PASSWORD, USERS, demo_seed
 
 
 class Command(BaseCommand):

@@ -1,4 +1,5 @@
-"""Demo data: the Hebei province with its cities, Shenzhen, one account per role, projects.
+"""Demo data: the Hebei province with its cities, Shenzhen, one account per role, and the
+lifecycle from the call to implementation — every step through the platform's services.
 
 Idempotent: running it again changes nothing. Used by the README's run command only.
 """
@@ -16,7 +17,6 @@ from apps.core.context import ActorContext, acting_as
 from apps.core.validators import make_unified_social_credit_code
 from apps.jurisdictions.models import AnnualSetting, Jurisdiction, KeyIndustry
 from apps.jurisdictions.services import deadline_rules_load, jurisdictions_load
-from apps.projects.models import Project, ProjectParticipant
 
 DEMO_PASSWORD = "Wipp@2026demo"
 
@@ -72,69 +72,6 @@ USERS = [
     ("auditor", "审计师 李审", Role.AUDITOR, "audit_firm"),
 ]
 
-# (code, name, type, industry, jurisdiction, applicant key, stage, budget, participants)
-PROJECTS = [
-    (
-        "HB-SJZ-2027-001",
-        "石家庄市建筑施工企业一线作业人员工伤预防培训",
-        "training",
-        "construction",
-        "130100",
-        "sjz_builder",
-        "implementation",
-        "480000.00",
-        [
-            ("implementer", "sjz_trainer"),
-            ("online_platform", "online"),
-            ("evaluation_agency", "evaluator"),
-        ],
-    ),
-    (
-        "HB-SJZ-2027-002",
-        "石家庄市建筑业工伤预防宣传进工地活动",
-        "promotion",
-        "construction",
-        "130100",
-        "sjz_assoc",
-        "procurement",
-        "260000.00",
-        [],
-    ),
-    (
-        "HB-TS-2027-001",
-        "唐山市冶金企业班组长工伤预防能力提升培训",
-        "training",
-        "metallurgy",
-        "130200",
-        "ts_steel",
-        "contract",
-        "520000.00",
-        [("implementer", "ts_trainer")],
-    ),
-    (
-        "HB-BD-2027-001",
-        "保定市机械制造企业工伤预防培训",
-        "training",
-        "manufacturing",
-        "130600",
-        "bd_auto",
-        "expert_review",
-        "350000.00",
-        [],
-    ),
-    (
-        "SZ-2027-001",
-        "深圳市快递从业人员工伤预防宣传",
-        "promotion",
-        "logistics",
-        "440300",
-        "sz_logistics",
-        "screening",
-        "300000.00",
-        [],
-    ),
-]
-
 MINIMAL_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
     b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
@@ -183,72 +120,36 @@ def _users(organisations) -> dict[str, User]:
     return result
 
 
-def _file_documents(organisations, users) -> None:
-    from apps.evidence.services import evidence_upload
+# (organisation key, document, filed by, reviewed by the office of the organisation's level)
+DOCUMENTS = [
+    ("sjz_trainer", "confidentiality", "implementer", "sjz_office"),
+    ("sjz_trainer", "implementer_account", "implementer", "sjz_office"),
+    ("online", "confidentiality", "online_platform", "prov_office"),
+    ("evaluator", "confidentiality", "evaluator", "prov_office"),
+    ("evaluator", "evaluator_account", "evaluator", "prov_office"),
+    ("evaluator", "evaluator_commitment", "evaluator", "prov_office"),
+    ("experts", "confidentiality", "expert", "prov_office"),
+]
 
-    office = users["prov_office"]
-    needs = [
-        ("sjz_trainer", "confidentiality", None),
-        ("sjz_trainer", "implementer_account", None),
-        ("online", "confidentiality", None),
-        ("evaluator", "confidentiality", None),
-        ("evaluator", "evaluator_account", "evaluator"),
-        ("evaluator", "evaluator_commitment", "evaluator"),
-        ("experts", "confidentiality", None),
-    ]
-    for org_key, kind, person_key in needs:
+
+def _file_documents(organisations, users) -> None:
+    """The external organisations file their documents and their office approves them
+    (HB §12, §18, §25), so their users see project data."""
+    from apps.accounts.services import compliance_document_review, compliance_document_submit
+
+    for org_key, kind, filer, office in DOCUMENTS:
         organisation = organisations[org_key]
         if ComplianceDocument.unscoped.filter(organisation=organisation, kind=kind).exists():
             continue
-        version = evidence_upload(
-            uploaded_by=office,
-            uploaded_file=ContentFile(MINIMAL_PDF + kind.encode(), name=f"{kind}.pdf"),
-            purpose="compliance_document",
-            title=kind,
-            jurisdiction=organisation.jurisdiction,
-            organisation=organisation,
-        )
-        ComplianceDocument.unscoped.create(
+        document = compliance_document_submit(
+            submitted_by=users[filer],
             organisation=organisation,
             kind=kind,
-            status="approved",
-            person=users[person_key] if person_key else None,
-            evidence=version.evidence_file,
+            uploaded_file=ContentFile(MINIMAL_PDF + kind.encode(), name=f"{kind}.pdf"),
             signed_on=datetime.date(2026, 10, 8),
-            reviewed_by=office,
+            person=users[filer] if kind.startswith("evaluator") else None,
         )
-
-
-def _projects(organisations, users) -> None:
-    for code, name, ptype, industry, jcode, applicant, stage, budget, participants in PROJECTS:
-        if Project.unscoped.filter(code=code).exists():
-            continue
-        jurisdiction = Jurisdiction.objects.get(code=jcode)
-        project = Project.unscoped.create(
-            code=code,
-            name=name,
-            year=2027,
-            project_type=ptype,
-            industry=KeyIndustry.objects.get(province=jurisdiction.root, code=industry),
-            jurisdiction=jurisdiction,
-            applicant=organisations[applicant],
-            stage=stage,
-            budget_amount=Decimal(budget),
-        )
-        ProjectParticipant.objects.create(
-            project=project, role="applicant", organisation=organisations[applicant]
-        )
-        for role, org_key in participants:
-            ProjectParticipant.objects.create(
-                project=project, role=role, organisation=organisations[org_key]
-            )
-        if code == "HB-SJZ-2027-001":
-            ProjectParticipant.objects.create(
-                project=project, role="expert", person=users["expert"]
-            )
-            ProjectParticipant.objects.create(
-                project=project, role="auditor", person=users["auditor"]
-            )
+        compliance_document_review(reviewer=users[office], document=document, action="approve")
 
 
 def _annual_settings() -> None:
@@ -282,20 +183,22 @@ def demo_seed() -> dict[str, User]:
         organisations = _organisations()
         users = _users(organisations)
         _file_documents(organisations, users)
-        _projects(organisations, users)
-        from apps.core.demo_applications import demo_call_with_applications
+        from demo.applications import demo_call_with_applications
 
         demo_call_with_applications(users["sjz_office"])
-        from apps.review.demo import demo_review
+        from demo.review import demo_review
 
         demo_review()
-        from apps.determination.demo import seed_demo_determination
+        from demo.determination import seed_demo_determination
 
         seed_demo_determination()
-        from apps.qualifications.demo import seed_demo_qualifications
+        from demo.projects import seed_demo_projects
+
+        seed_demo_projects()
+        from demo.qualifications import seed_demo_qualifications
 
         seed_demo_qualifications()
-        from apps.procurement.demo import seed_demo_procurement
+        from demo.procurement import seed_demo_procurement
 
         seed_demo_procurement()
     return users

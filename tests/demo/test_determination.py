@@ -4,11 +4,10 @@ published arrangement after it, and changes nothing when run again."""
 import pytest
 
 from apps.accounts.models import User
-from apps.determination.demo import CALL_TITLE, seed_demo_determination
 from apps.determination.models import AnnualArrangement, Determination, FiledProject
 from apps.review.models import ReviewRound
-
-from .builders import province_office, reviewed_city
+from demo.determination import CALL_TITLE, seed_demo_determination
+from tests.determination.builders import province_office, reviewed_city
 
 pytestmark = pytest.mark.django_db
 

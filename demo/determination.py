@@ -12,20 +12,19 @@ from django.utils import timezone
 
 from apps.accounts.models import Organisation, User
 from apps.calls.models import AnnualCall
-from apps.review.demo import CALL_TITLE
-from apps.review.models import ReviewResult, ReviewRound, RoundStatus
-
-from . import services
-from .models import (
+from apps.determination import services
+from apps.determination.models import (
     AnnualArrangement,
     ArrangementStatus,
     Determination,
     DeterminationStatus,
 )
+from apps.review.models import ReviewResult, ReviewRound, RoundStatus
+from demo.review import CALL_TITLE
 
 
 def _minutes_pdf() -> ContentFile:
-    from apps.core.demo import MINIMAL_PDF
+    from demo.seed import MINIMAL_PDF
 
     return ContentFile(MINIMAL_PDF, name="唐山市联席会议纪要.pdf")
 

@@ -24,10 +24,10 @@ from apps.core.validators import make_unified_social_credit_code
 from apps.deadlines.calendar import CalendarNotCovered, current_calendar
 from apps.deadlines.services import deadline_rule_for, deadlines_mark_overdue
 from apps.jurisdictions.models import Jurisdiction
-from apps.projects.models import Project, ProjectStage
-
-from . import services
-from .models import Procurement
+from apps.procurement import services
+from apps.procurement.models import Procurement
+from apps.projects.models import Project
+from demo.projects import demo_project
 
 logger = logging.getLogger(__name__)
 
@@ -82,8 +82,8 @@ def _has_procurement(project: Project) -> bool:
 
 
 def _promotion_published() -> None:
-    project = Project.unscoped.get(code="HB-SJZ-2027-002")
-    if _has_procurement(project):
+    project = demo_project("sjz_promotion")
+    if project is None or _has_procurement(project):
         return
     hrss = _user("sjz_hrss")
     procurement = services.procurement_create(
@@ -213,12 +213,9 @@ def _training_procurement(*, project, hrss, title, reference, published_on) -> P
 
 
 def _training_contracted() -> None:
-    project = Project.unscoped.get(code="HB-SJZ-2027-001")
-    if _has_procurement(project):
+    project = demo_project("sjz_training")
+    if project is None or _has_procurement(project):
         return
-    # The demo project starts at a later stage: replay its procurement from the beginning.
-    Project.unscoped.filter(pk=project.pk).update(stage=ProjectStage.PROCUREMENT)
-    project.refresh_from_db()
     hrss, office, si_agency = _user("sjz_hrss"), _user("sjz_office"), _user("sjz_si")
     procurement = _training_procurement(
         project=project,
@@ -287,11 +284,9 @@ def _ts_notice_date(today: datetime.date, jurisdiction) -> datetime.date:
 
 
 def _plan_review_overdue(today: datetime.date) -> None:
-    project = Project.unscoped.get(code="HB-TS-2027-001")
-    if _has_procurement(project):
+    project = demo_project("ts_training")
+    if project is None or _has_procurement(project):
         return
-    Project.unscoped.filter(pk=project.pk).update(stage=ProjectStage.PROCUREMENT)
-    project.refresh_from_db()
     hrss = _ts_hrss()
     notice = _ts_notice_date(today, project.jurisdiction)
     procurement = _training_procurement(
