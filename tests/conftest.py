@@ -23,3 +23,10 @@ def _isolated_evidence_storage(settings, tmp_path):
 def _tasks_run_immediately(settings):
     # Production runs tasks on the database backend's worker; tests run them inline.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _isolated_audit_checkpoints(settings, tmp_path):
+    # Each test's database is rolled back: its audit checkpoints must not meet another test's.
+    settings.WIPP_AUDIT_CHECKPOINT_DIR = str(tmp_path / "audit-checkpoints")
+    settings.WIPP_AUDIT_CHECKPOINT_S3_BUCKET = ""

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.audit.models import AuditAction
-from apps.audit.services import audit_record
+from apps.audit.services import audit_queryset_update, audit_record
 from apps.core.crypto import blind_index
 from apps.core.validators import normalize_mainland_mobile, validate_mainland_mobile
 from apps.core.workflow import Transition, TransitionTable, transition_apply
@@ -163,7 +163,13 @@ def user_deactivate(*, admin: User, user: User) -> User:
     user.is_active = False
     user.session_generation += 1
     user.save()
-    ApiClient.objects.filter(service_user=user).update(is_active=False)
+    # The API keys of the account are revoked with it, as one audit entry for the batch.
+    audit_queryset_update(
+        queryset=ApiClient.objects.filter(service_user=user, is_active=True),
+        values={"is_active": False},
+        message="API keys revoked with the deactivated account",
+        jurisdiction_path=user.audit_jurisdiction_path(),
+    )
     return user
 
 

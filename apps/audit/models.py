@@ -30,7 +30,8 @@ class AuditAction(models.TextChoices):
 
 
 class AuditEntry(RegionScopedModel):
-    """审计日志 — one append-only, hash-chained record of a write or a sensitive read."""
+    """审计日志 — one append-only record of a write or a sensitive read. The writer inserts it
+    unchained; the sequencer links it into the keyed chain shortly after its commit."""
 
     occurred_at = models.DateTimeField(_("time"), db_index=True)
     actor_id = models.BigIntegerField(_("user id"), null=True, blank=True)
@@ -49,13 +50,31 @@ class AuditEntry(RegionScopedModel):
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
     message = models.CharField(_("note"), max_length=500, blank=True)
-    previous_hash = models.CharField(max_length=64)
-    entry_hash = models.CharField(max_length=64, unique=True)
+    # Set once by the sequencer (apps.audit.sequencer), never by the writer: position in the
+    # chain, the previous entry's hash, HMAC(key, previous hash + content), and which key.
+    chained_seq = models.BigIntegerField(_("chain position"), null=True, blank=True, unique=True)
+    previous_hash = models.CharField(max_length=64, null=True, blank=True)
+    entry_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    key_id = models.CharField(max_length=16, blank=True)
 
     class Meta:
         ordering = ["-id"]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
+        indexes = [
+            # The sequencer's work list: only the not-yet-chained rows are in it.
+            models.Index(
+                fields=["id"], name="audit_pending_idx", condition=Q(chained_seq__isnull=True)
+            ),
+            # Scoped reads: jurisdiction_path LIKE 'prefix%'. On PostgreSQL a plain B-tree
+            # under a non-C collation cannot serve LIKE, varchar_pattern_ops can (other
+            # databases ignore the operator class).
+            models.Index(
+                fields=["jurisdiction_path"],
+                name="audit_scope_idx",
+                opclasses=["varchar_pattern_ops"],
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"
@@ -83,14 +102,67 @@ class AuditEntry(RegionScopedModel):
         keys = sorted(set(before) | set(after))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
 
+    @property
+    def is_chained(self) -> bool:
+        return self.chained_seq is not None
+
 
 class AuditChainHead(models.Model):
-    """The newest link of the chain; a deleted last entry is caught by comparing with it."""
+    """The sequencer's cursor: the last chained position and hash, and the number of the last
+    checkpoint written. Only the sequencer (and the purge) touch it — never a writer, so it is
+    no global lock. It is not trusted: verification checks the chain against the checkpoints
+    kept outside the database."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    last_entry_id = models.BigIntegerField(default=0)
+    last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
     entry_count = models.BigIntegerField(default=0)
+    last_checkpoint = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
-        return f"chain head #{self.last_entry_id}"
+        return f"chain head #{self.last_seq}"
+
+
+class VerificationResult(models.TextChoices):
+    RUNNING = "running", _("Running")
+    INTACT = "intact", _("Intact")
+    ALTERED = "altered", _("Altered")
+    FAILED = "failed", _("Could not run")
+
+
+class AuditVerification(models.Model):
+    """One run of the chain verification (a background task), with its progress and verdict.
+    `through_checkpoint` is the checkpoint the run verified up to: the next incremental run
+    starts there. `signature` (HMAC with the audit key) keeps an insider from planting a
+    later starting point."""
+
+    started_at = models.DateTimeField(_("started"))
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    started_by = models.CharField(_("started by"), max_length=150, blank=True)
+    full = models.BooleanField(_("full walk"), default=False)
+    from_seq = models.BigIntegerField(_("from position"), default=0)
+    entries_checked = models.BigIntegerField(_("entries checked"), default=0)
+    checkpoints_checked = models.IntegerField(_("checkpoints checked"), default=0)
+    result = models.CharField(
+        _("result"),
+        max_length=10,
+        choices=VerificationResult.choices,
+        default=VerificationResult.RUNNING,
+    )
+    first_bad_entry = models.BigIntegerField(_("first bad entry"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    through_seq = models.BigIntegerField(default=0)
+    through_hash = models.CharField(max_length=64, blank=True)
+    through_checkpoint = models.BigIntegerField(default=0)
+    pending = models.BigIntegerField(_("entries not yet chained"), default=0)
+    average_entry_bytes = models.IntegerField(_("average before/after size (bytes)"), default=0)
+    key_id = models.CharField(max_length=16, blank=True)
+    signature = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("audit log verification")
+        verbose_name_plural = _("audit log verifications")
+
+    def __str__(self) -> str:
+        return f"verification #{self.pk}: {self.result}"

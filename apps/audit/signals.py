@@ -4,15 +4,20 @@ Services stay free of logging boilerplate, and a write through the admin or a sh
 all the same. The "before" snapshot is read in pre_save, so an update costs one extra query.
 """
 
+import decimal
+
 from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models.signals import post_delete, post_save, pre_save
+from django.utils import timezone
 
 from apps.core.crypto import audit_fingerprint
 
-from .models import AuditAction, AuditChainHead, AuditEntry
+from .models import AuditAction, AuditChainHead, AuditEntry, AuditVerification
 from .services import audit_jurisdiction_path, audit_project_id, audit_record
 
-NOT_AUDITED = {AuditEntry, AuditChainHead}
+NOT_AUDITED = {AuditEntry, AuditChainHead, AuditVerification}
 REDACTED_FIELDS = {"password", "key_hash", "session_generation"}
 
 
@@ -33,8 +38,37 @@ def snapshot(instance) -> dict:
             value = audit_fingerprint(str(value))
         elif getattr(field, "audit_masked", False) and value:
             value = "•••"
+        else:
+            value = comparable(field, value)
         data[name] = value
     return data
+
+
+def comparable(field, value):
+    """The field's value as the database keeps it, so an unchanged value is never a change:
+    a decimal at the field's places (`85` and `85.00` are one amount), dates, times and
+    datetimes as values (a string or another time zone of the same instant is the same
+    value), numbers given as text as numbers."""
+    if value is None:
+        return None
+    try:
+        if isinstance(field, models.DecimalField):
+            value = field.to_python(value)
+            if field.decimal_places is not None and value.is_finite():
+                value = value.quantize(decimal.Decimal(1).scaleb(-field.decimal_places))
+            return value
+        if isinstance(field, models.DateTimeField):
+            value = field.to_python(value)
+            if timezone.is_naive(value):
+                value = timezone.make_aware(value)
+            return value
+        if isinstance(field, models.DateField | models.TimeField):
+            return field.to_python(value)
+        if isinstance(field, models.IntegerField | models.FloatField) and isinstance(value, str):
+            return field.to_python(value)
+    except (ValidationError, decimal.InvalidOperation, TypeError, ValueError):
+        return value
+    return value
 
 
 def is_audited(sender) -> bool:

@@ -3,4 +3,7 @@ from django.urls import path
 from . import views
 
 app_name = "audit"
-urlpatterns = [path("", views.audit_log, name="list")]
+urlpatterns = [
+    path("", views.audit_log, name="list"),
+    path("verify/", views.audit_verify_start, name="verify"),
+]

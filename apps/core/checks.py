@@ -14,7 +14,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 TAG = "wipp_keys"
 HINT = (
-    "Set WIPP_SECRET_KEY, WIPP_FIELD_KEYS and WIPP_BLIND_INDEX_KEY to long random values "
+    "Set WIPP_SECRET_KEY, WIPP_FIELD_KEYS, WIPP_BLIND_INDEX_KEY and WIPP_AUDIT_KEYS to long "
+    "random values "
     "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))'); for development "
     "only, set WIPP_DEBUG=1."
 )
@@ -57,7 +58,34 @@ def development_keys_check(app_configs=None, **kwargs) -> list[checks.CheckMessa
                 id="wipp.E003",
             )
         )
+    audit_keys = list(getattr(settings, "WIPP_AUDIT_KEYS", None) or [])
+    if not audit_keys or any(
+        _is_development(key, settings.DEVELOPMENT_AUDIT_KEY) for key in audit_keys
+    ):
+        errors.append(
+            checks.Error(
+                "WIPP_AUDIT_KEYS is unset or holds the development key, and DEBUG is off: "
+                "anyone could recompute the audit chain and its checkpoints.",
+                hint=HINT,
+                id="wipp.E004",
+            )
+        )
     return errors
+
+
+@checks.register(TAG)
+def audit_retention_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Audit entries are kept at least six months (Cybersecurity Law art. 21), debug or not."""
+    days = getattr(settings, "WIPP_AUDIT_RETENTION_DAYS", 183)
+    if days < 183:
+        return [
+            checks.Error(
+                f"WIPP_AUDIT_RETENTION_DAYS is {days}: audit entries must be kept at least "
+                "183 days (six months).",
+                id="wipp.E005",
+            )
+        ]
+    return []
 
 
 def refuse_to_start_on_errors() -> None:

@@ -161,18 +161,29 @@ def test_8_1_5_1_system_page_is_read_only_and_shows_no_secret(client, city, sett
 
 
 def test_8_1_5_3_chain_verification_is_the_audit_administrators(client, city):
+    """Others see the last result; only the audit administrator starts a verification, which
+    runs as a background task (inline in tests), never as a walk inside the request."""
+    from apps.audit.sequencer import audit_chain_pending
+
     office = UserFactory(role=Role.OFFICE, organisation__jurisdiction=city)
+    audit_chain_pending()
     client.force_login(office)
     page = client.get("/audit/")
-    assert page.status_code == 200 and "?verify=1" not in page.content.decode()
-    assert client.get("/audit/?verify=1").status_code == 403
+    assert page.status_code == 200 and 'data-testid="verify-form"' not in page.content.decode()
+    assert client.post("/audit/verify/").status_code == 403
     assert client.get("/api/v1/audit-entries/verify/").status_code == 403
+    assert client.post("/api/v1/audit-entries/verify/").status_code == 403
     client.force_login(UserFactory(role=Role.AUDIT_ADMIN, organisation__jurisdiction=city))
-    verified = client.get("/audit/?verify=1")
+    assert 'data-testid="verify-form"' in client.get("/audit/").content.decode()
+    assert client.post("/audit/verify/").status_code == 302
+    verified = client.get("/audit/")
     assert (
         verified.status_code == 200 and 'data-testid="chain-verdict"' in verified.content.decode()
     )
     assert client.get("/api/v1/audit-entries/verify/").json()["intact"] is True
+    # The office now sees that result too, without walking anything.
+    client.force_login(office)
+    assert 'data-testid="chain-verdict"' in client.get("/audit/").content.decode()
 
 
 def _lock(username, ip="10.1.1.1"):

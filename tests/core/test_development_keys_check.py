@@ -11,6 +11,7 @@ STRONG = {
     "SECRET_KEY": "k5R0o2mVxq8pZ3bT7yW1nC4hJ6fL9sD0aE2gU5iO8rQ3tY6vB1",
     "FIELD_ENCRYPTION_KEYS": ["pBq7Xw2s9LmN4vR8tY1cZ6hK3jF0dG5aS2eW7uI4oP9"],
     "BLIND_INDEX_KEY": "Hx3Vn8Qm1Lp6Rz9Tw4Yc7Ub2Ka5Je0Gd8Fs3Oi6Nr1",
+    "WIPP_AUDIT_KEYS": ["Qa8Wn3Zr6Tb1Yk4Lm7Xc0Vd5Hs2Jp9Fg3Ue6Io1Rt4"],
 }
 
 
@@ -27,7 +28,7 @@ def production(settings):
 
 
 def test_gbt22239_8_1_4_8_strong_keys_with_debug_off_pass(production):
-    assert not {"wipp.E001", "wipp.E002", "wipp.E003"} & _error_ids()
+    assert not {"wipp.E001", "wipp.E002", "wipp.E003", "wipp.E004", "wipp.E005"} & _error_ids()
     refuse_to_start_on_errors()
 
 
@@ -45,6 +46,9 @@ def test_gbt22239_8_1_4_8_strong_keys_with_debug_off_pass(production):
         ),
         ("FIELD_ENCRYPTION_KEYS", [], "wipp.E002"),
         ("BLIND_INDEX_KEY", "wipp-development-blind-index-key", "wipp.E003"),
+        ("WIPP_AUDIT_KEYS", ["wipp-development-audit-key-not-for-production"], "wipp.E004"),
+        ("WIPP_AUDIT_KEYS", [], "wipp.E004"),
+        ("WIPP_AUDIT_RETENTION_DAYS", 90, "wipp.E005"),
     ],
 )
 def test_asvs_13_3_1_a_development_key_with_debug_off_is_an_error(

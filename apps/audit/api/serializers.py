@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from apps.audit.models import AuditEntry
+from apps.audit.models import AuditEntry, AuditVerification, VerificationResult
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
@@ -23,13 +23,38 @@ class AuditEntrySerializer(serializers.ModelSerializer):
             "before",
             "after",
             "message",
+            "chained_seq",
             "previous_hash",
             "entry_hash",
+            "key_id",
         ]
 
 
-class ChainVerdictSerializer(serializers.Serializer):
-    intact = serializers.BooleanField()
-    checked = serializers.IntegerField()
-    first_bad_entry_id = serializers.IntegerField(allow_null=True)
-    reason = serializers.CharField()
+class AuditVerificationSerializer(serializers.ModelSerializer):
+    intact = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AuditVerification
+        fields = [
+            "id",
+            "started_at",
+            "finished_at",
+            "started_by",
+            "full",
+            "result",
+            "intact",
+            "from_seq",
+            "entries_checked",
+            "checkpoints_checked",
+            "first_bad_entry",
+            "reason",
+            "through_seq",
+            "through_checkpoint",
+            "pending",
+            "average_entry_bytes",
+        ]
+
+    def get_intact(self, record) -> bool | None:
+        if record.result == VerificationResult.RUNNING:
+            return None
+        return record.result == VerificationResult.INTACT

@@ -1,5 +1,4 @@
-from dataclasses import asdict
-
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions
@@ -8,10 +7,15 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from apps.audit.models import AuditEntry
-from apps.audit.selectors import audit_chain_verify, may_browse_audit_log, may_verify_audit_log
+from apps.audit.selectors import (
+    audit_last_verification,
+    may_browse_audit_log,
+    may_verify_audit_log,
+)
+from apps.audit.verification import audit_verification_start
 from apps.core.api import ScopedReadOnlyViewSet
 
-from .serializers import AuditEntrySerializer, ChainVerdictSerializer
+from .serializers import AuditEntrySerializer, AuditVerificationSerializer
 
 
 class MayBrowseAuditLog(permissions.BasePermission):
@@ -40,11 +44,20 @@ class AuditEntryViewSet(ScopedReadOnlyViewSet):
     def get_queryset(self):
         return self.base_queryset().order_by("-id")
 
-    @extend_schema(responses=ChainVerdictSerializer)
-    @action(detail=False, methods=["get"])
+    @extend_schema(responses=AuditVerificationSerializer)
+    @action(detail=False, methods=["get", "post"])
     def verify(self, request):
-        """Verifies the whole hash chain and names the first bad entry, if any (audit
-        administrators)."""
+        """GET: the last verification of the chain (audit administrators). POST: starts one as
+        a background task (`full=true` for a walk from the start) and answers 202 with its
+        record; the chain is never walked inside the request."""
         if not may_verify_audit_log(request.user):
             raise PermissionDenied
-        return Response(ChainVerdictSerializer(asdict(audit_chain_verify())).data)
+        if request.method == "POST":
+            full = str(request.data.get("full", "")).lower() in {"1", "true"}
+            record = audit_verification_start(started_by=request.user.get_username(), full=full)
+            record.refresh_from_db()
+            return Response(AuditVerificationSerializer(record).data, status=202)
+        record = audit_last_verification()
+        if record is None:
+            return Response({"detail": _("No verification has run yet.")}, status=404)
+        return Response(AuditVerificationSerializer(record).data)
