@@ -103,7 +103,7 @@ class CheckInForm(BootstrapFormMixin, LocationFields):
     def __init__(self, *args, trainees, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["trainee"].choices = [("", "—")] + [(str(t.pk), t.name) for t in trainees]
-        self.fields["kind"].widget.attrs["class"] = "form-check-input"
+        self.fields["kind"].widget.attrs["class"] = "btn-check"
 
 
 class ConfirmationForm(BootstrapFormMixin, LocationFields):

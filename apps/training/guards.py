@@ -35,3 +35,16 @@ def attendance_guard_install(sender=None, using="default", **kwargs) -> None:
             return
         for statement in statements:
             cursor.execute(statement)
+
+
+def attendance_guard_remove(using="default") -> None:
+    """Drops the guard, for a database that is about to be emptied as a whole (SQLite's
+    `flush` deletes row by row; PostgreSQL's truncates, which row triggers do not see). The
+    next `migrate` or `flush` installs it again (post_migrate)."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"DROP TRIGGER IF EXISTS {TABLE}_no_update")
+            cursor.execute(f"DROP TRIGGER IF EXISTS {TABLE}_no_delete")
+        elif connection.vendor == "postgresql":
+            cursor.execute(f"DROP TRIGGER IF EXISTS {TABLE}_immutable ON {TABLE}")
