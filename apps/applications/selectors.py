@@ -33,3 +33,29 @@ def application_get(*, user, pk: int) -> Application:
         )
         .get(pk=pk)
     )
+
+
+def application_abilities(*, user, application) -> dict:
+    """What the application page offers the user, from the workflow table and the level rule:
+    the applicant edits its draft and withdraws while the call takes applications; the office
+    of the call's level opens the preliminary review."""
+    from django.utils import timezone
+
+    from apps.accounts.roles import Role
+    from apps.calls.models import CallStatus
+    from apps.core.levels import Level, actor_may
+    from apps.core.workflow import action_names
+
+    from .models import ApplicationStatus
+    from .services import APPLICATION_WORKFLOW
+
+    steps = action_names(table=APPLICATION_WORKFLOW, instance=application, user=user)
+    call = application.call
+    call_open = call.status == CallStatus.PUBLISHED and timezone.now() <= call.closes_at
+    owner = actor_may(user, roles={Role.APPLICANT}, level=Level.ORGANISATION, subject=application)
+    return {
+        "edit": owner and application.status == ApplicationStatus.DRAFT,
+        "withdraw": "withdraw" in steps and call_open,
+        "screen": hasattr(application, "preliminary_review")
+        and actor_may(user, roles={Role.OFFICE}, level=Level.OWN, subject=application),
+    }

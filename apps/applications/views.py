@@ -145,7 +145,7 @@ def application_detail(request, pk):
             "application": application,
             "review": review,
             "verdicts": review.verdicts.all() if review else [],
-            "is_owner": application.applicant_id == request.user.organisation_id,
+            "can": selectors.application_abilities(user=request.user, application=application),
         },
     )
 

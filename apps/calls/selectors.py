@@ -23,3 +23,21 @@ def public_calls():
         .prefetch_related("key_industries")
         .order_by("-published_at")
     )
+
+
+def call_abilities(*, user, call: AnnualCall) -> dict:
+    """What the call page offers the user: the workflow steps of the table (role and level),
+    editing while a draft, the screening and applications of a call that is out, applying
+    while it accepts applications — each decided here, not in the template."""
+    from apps.accounts.roles import Role
+    from apps.core.workflow import actions_available
+
+    from .services import CALL_WORKFLOW, call_manageable_by
+
+    manages = call_manageable_by(user=user, call=call)
+    return {
+        "actions": actions_available(table=CALL_WORKFLOW, instance=call, user=user),
+        "edit": manages and call.status == CallStatus.DRAFT,
+        "screen": manages and call.status != CallStatus.DRAFT,
+        "apply": user.role == Role.APPLICANT and call.status == CallStatus.PUBLISHED,
+    }

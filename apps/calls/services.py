@@ -1,14 +1,15 @@
 """The annual call (HB §4): drafted, published to the public, closed."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from apps.accounts.roles import Role
 from apps.applications.models import SUBMITTED_STATUSES, ApplicationStatus
-from apps.core.levels import level_require
+from apps.core.levels import Level, actor_may, level_require
 from apps.core.workflow import Transition, TransitionTable, transition_apply
 
 from .models import AnnualCall, CallStatus
@@ -17,9 +18,21 @@ CALL_WORKFLOW = TransitionTable(
     field="status",
     transitions=[
         Transition(
-            "publish", CallStatus.DRAFT, CallStatus.PUBLISHED, {Role.OFFICE}, clause="HB §4"
+            "publish",
+            CallStatus.DRAFT,
+            CallStatus.PUBLISHED,
+            {Role.OFFICE},
+            clause="HB §4",
+            label=_lazy("Publish"),
         ),
-        Transition("close", CallStatus.PUBLISHED, CallStatus.CLOSED, {Role.OFFICE}, clause="HB §4"),
+        Transition(
+            "close",
+            CallStatus.PUBLISHED,
+            CallStatus.CLOSED,
+            {Role.OFFICE},
+            clause="HB §4",
+            label=_lazy("Close"),
+        ),
     ],
 )
 
@@ -67,11 +80,7 @@ def _check_industries(jurisdiction, key_industries) -> None:
 
 
 def call_manageable_by(*, user, call: AnnualCall) -> bool:
-    try:
-        _check_office_of(user, call.jurisdiction)
-    except PermissionDenied:
-        return False
-    return True
+    return actor_may(user, roles={Role.OFFICE}, level=Level.OWN, subject=call)
 
 
 def call_transition_consequence(*, call: AnnualCall, action: str) -> str:

@@ -39,12 +39,7 @@ def call_detail(request, pk):
     return render(
         request,
         "calls/call_detail.html",
-        {
-            "call": call,
-            "may_manage": request.user.role == Role.OFFICE
-            and request.user.organisation.jurisdiction_id == call.jurisdiction_id,
-            "may_apply": request.user.role == Role.APPLICANT and call.status == "published",
-        },
+        {"call": call, "can": selectors.call_abilities(user=request.user, call=call)},
     )
 
 
@@ -83,10 +78,7 @@ def call_update(request, pk):
     call = _visible_call(request, pk)
     # A published call is visible to every role; its edit form is only for the office of the
     # call's own level (the service refuses anyone else's save anyway).
-    if not request.user.is_superuser and not (
-        request.user.role == Role.OFFICE
-        and request.user.organisation.jurisdiction_id == call.jurisdiction_id
-    ):
+    if not services.call_manageable_by(user=request.user, call=call):
         raise PermissionDenied
     form = CallForm(
         request.POST or None,

@@ -10,7 +10,8 @@ A duty belongs to a role *at a level* of the object it acts on:
 - PARTICIPANT — the actor takes part in the object's project (as an organisation or in
   person): the implementing agency of a contracted project, its evaluation agency;
 - ORGANISATION — the actor's organisation is the party the object names: the applicant of
-  an application, the winner of an award, the member unit asked to consent.
+  an application, the winner of an award, the member unit asked to consent;
+- PERSON — the actor is the person the object names: the expert of a score sheet.
 
 Every service and the workflow executor ask `actor_has_level` / `level_require`; nothing else
 compares an actor's jurisdiction with an object's.
@@ -27,6 +28,7 @@ class Level(models.TextChoices):
     PROVINCE = "province", gettext_lazy("the province above")
     PARTICIPANT = "participant", gettext_lazy("the project's participants")
     ORGANISATION = "organisation", gettext_lazy("the organisation concerned")
+    PERSON = "person", gettext_lazy("the person concerned")
 
 
 def _participates(user, project_id: int) -> bool:
@@ -45,15 +47,19 @@ def actor_has_level(user, *, level: str, subject=None, jurisdiction=None) -> boo
     organisation = getattr(user, "organisation", None)
     if organisation is None or not organisation.is_active:
         return False
-    if jurisdiction is None and subject is not None:
-        jurisdiction = subject.owning_jurisdiction()
-    if level == Level.OWN:
-        return jurisdiction is not None and organisation.jurisdiction_id == jurisdiction.pk
-    if level == Level.PROVINCE:
-        return jurisdiction is not None and organisation.jurisdiction_id == jurisdiction.root.pk
+    if level in (Level.OWN, Level.PROVINCE):
+        if jurisdiction is None and subject is not None:
+            jurisdiction = subject.owning_jurisdiction()
+        if jurisdiction is None:
+            return False
+        target = jurisdiction if level == Level.OWN else jurisdiction.root
+        return organisation.jurisdiction_id == target.pk
     if level == Level.PARTICIPANT:
         project_id = subject.owning_project_id() if subject is not None else None
         return project_id is not None and _participates(user, project_id)
+    if level == Level.PERSON:
+        person_id = subject.owning_person_id() if subject is not None else None
+        return person_id is not None and person_id == user.pk
     if level == Level.ORGANISATION:
         owner_id = subject.owning_organisation_id() if subject is not None else None
         return owner_id is not None and owner_id == organisation.pk
@@ -73,6 +79,7 @@ ROLE_AT_LEVEL = {
     Level.PROVINCE: gettext_lazy("%(roles)s of the province above %(jurisdiction)s"),
     Level.PARTICIPANT: gettext_lazy("%(roles)s taking part in this project"),
     Level.ORGANISATION: gettext_lazy("%(roles)s concerned"),
+    Level.PERSON: gettext_lazy("the %(roles)s it names"),
 }
 
 

@@ -51,6 +51,8 @@ class Owned:
     #: path to the `Organisation` that owns the row as its author (the applicant of an
     #: application, the winner of an award); "" if no organisation owns it
     organisation_lookup: ClassVar[str] = ""
+    #: path to the `User` the row names in person (the expert of a score sheet); "" if none
+    person_lookup: ClassVar[str] = ""
 
     def owning_jurisdiction(self):
         return follow(self, self.jurisdiction_lookup) if self.jurisdiction_lookup else None
@@ -63,6 +65,9 @@ class Owned:
 
     def owning_organisation_id(self) -> int | None:
         return follow_id(self, self.organisation_lookup) if self.organisation_lookup else None
+
+    def owning_person_id(self) -> int | None:
+        return follow_id(self, self.person_lookup) if self.person_lookup else None
 
     def audit_jurisdiction_path(self) -> str:
         jurisdiction = self.owning_jurisdiction()

@@ -8,6 +8,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from apps.accounts.roles import Role
+from apps.core.levels import Level, actor_may
+from apps.core.workflow import action_names, actions_available
 from apps.deadlines.models import Deadline
 from apps.projects.models import Project
 
@@ -96,16 +98,13 @@ def deadlines_of(*, user, award: Award | None) -> list[Deadline]:
 
 
 def _of_level(user, role, jurisdiction) -> bool:
-    return user.is_superuser or (
-        user.role == role
-        and user.organisation_id is not None
-        and user.organisation.jurisdiction_id == jurisdiction.pk
-    )
+    return actor_may(user, roles={role}, level=Level.OWN, jurisdiction=jurisdiction)
 
 
 @dataclass(frozen=True)
 class Abilities:
-    """What the user may do on one procurement page (the services check again)."""
+    """What the user may do on one procurement page (the services check again). The workflow
+    steps come from the procurement's and the plan review's transition tables."""
 
     edit: bool
     publish: bool
@@ -118,10 +117,16 @@ class Abilities:
 
 
 def abilities(*, user, procurement: Procurement, award: Award | None, plans) -> Abilities:
+    """Each plan also gets `.actions`: the review steps the user may take on it."""
+    from .services import PLAN_REVIEW, workflow_for
+
     jurisdiction = procurement.jurisdiction
     procuring = _of_level(user, procuring_role(procurement.category), jurisdiction)
     office = _of_level(user, Role.OFFICE, jurisdiction)
+    steps = action_names(table=workflow_for(procurement), instance=procurement, user=user)
     status = procurement.status
+    for plan in plans:
+        plan.actions = actions_available(table=PLAN_REVIEW, instance=plan, user=user)
     pending_plan = any(p.status == PlanStatus.SUBMITTED for p in plans)
     approved = any(p.status == PlanStatus.APPROVED for p in plans)
     is_winner = award is not None and (
@@ -129,13 +134,13 @@ def abilities(*, user, procurement: Procurement, award: Award | None, plans) -> 
     )
     return Abilities(
         edit=procuring and status == ProcurementStatus.DRAFT,
-        publish=procuring and status == ProcurementStatus.DRAFT,
-        award=procuring and status == ProcurementStatus.PUBLISHED,
-        cancel=procuring and status in (ProcurementStatus.DRAFT, ProcurementStatus.PUBLISHED),
+        publish="publish" in steps,
+        award="award" in steps,
+        cancel="cancel" in steps,
         upload=(procuring or office) and status != ProcurementStatus.CANCELLED,
-        file=office and status == ProcurementStatus.AWARDED,
+        file="file" in steps,
         submit_plan=is_winner and not pending_plan and not approved,
-        review_plan=office and pending_plan,
+        review_plan=any(plan.actions for plan in plans),
     )
 
 

@@ -118,6 +118,7 @@ class AssignmentStatus(models.TextChoices):
 
 class ExpertAssignment(ProjectOwnedModel):
     jurisdiction_lookup = "round__call__jurisdiction"
+    person_lookup = "expert"
 
     round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="assignments")
     application = models.ForeignKey(
@@ -225,7 +226,6 @@ class OrganisationEvent(ProjectOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.organisation} · {self.get_kind_display()} · {self.occurred_on}"
-
 
 
 class ReviewResult(ProjectOwnedModel):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.roles import Role
 from apps.applications.models import Application, ApplicationStatus
 from apps.calls.models import CallStatus
+from apps.core.workflow import transition_apply
 
 from .assignment import existing_assignments, plan_assignments
 from .models import (
@@ -35,6 +36,7 @@ from .results import (
 )
 from .rubric import RubricError, load_rubric, rubric_raw
 from .sheets import sheet_validate
+from .workflow import ASSIGNMENT_WORKFLOW, ROUND_WORKFLOW
 
 
 def _check_office(user, jurisdiction) -> None:
@@ -117,15 +119,18 @@ def experts_assign(*, user, review_round: ReviewRound) -> list[ExpertAssignment]
 @transaction.atomic
 def assignment_declare_conflict(*, expert, assignment: ExpertAssignment, reason: str):
     """The expert withdraws and loses access at once; the office assigns a replacement."""
-    if assignment.expert_id != expert.pk:
-        raise PermissionDenied(_("This is not your assignment."))
-    if assignment.status != AssignmentStatus.ASSIGNED:
+    if assignment.status == AssignmentStatus.SUBMITTED:
         raise ValidationError(_("A submitted sheet cannot be withdrawn."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say what the conflict of interest is.")})
-    assignment.status = AssignmentStatus.CONFLICT
-    assignment.conflict_reason = reason.strip()
-    assignment.save()
+    transition_apply(
+        table=ASSIGNMENT_WORKFLOW,
+        instance=assignment,
+        action="declare_conflict",
+        user=expert,
+        note=reason.strip(),
+        changes={"conflict_reason": reason.strip()},
+    )
     assignment.scores.all().delete()
     return assignment
 
@@ -195,10 +200,16 @@ def score_sheet_save(
     assignment.bonus = {k: str(v) for k, v in bonus.items() if v not in (None, "")}
     assignment.vetoes = {k: v for k, v in vetoes.items() if v}
     assignment.comment = comment
-    if submit:
-        assignment.status = AssignmentStatus.SUBMITTED
-        assignment.submitted_at = timezone.now()
     assignment.save()
+    if submit:
+        # The sheet's items are in their parent's entries; the submission is one step.
+        transition_apply(
+            table=ASSIGNMENT_WORKFLOW,
+            instance=assignment,
+            action="submit",
+            user=expert,
+            changes={"submitted_at": timezone.now()},
+        )
     return assignment
 
 
@@ -303,6 +314,14 @@ def review_round_close(*, user, review_round: ReviewRound) -> list[ReviewResult]
     if pending:
         raise ValidationError(_("%(n)d score sheets are not submitted yet.") % {"n": pending})
     _check_every_application_fully_scored(review_round)
+    # Locks the round and re-reads it: of two closings at once, one ranks, one is refused.
+    transition_apply(
+        table=ROUND_WORKFLOW,
+        instance=review_round,
+        action="close",
+        user=user,
+        changes={"closed_at": timezone.now()},
+    )
     by_application = defaultdict(list)
     submitted = (
         ExpertAssignment.unscoped.filter(round=review_round, status=AssignmentStatus.SUBMITTED)
@@ -321,9 +340,6 @@ def review_round_close(*, user, review_round: ReviewRound) -> list[ReviewResult]
     propose_within_budget(ranked, review_round.call.budget_total)
     for result in results:
         result.save()
-    review_round.status = RoundStatus.CLOSED
-    review_round.closed_at = timezone.now()
-    review_round.save()
     return ranked
 
 
