@@ -1,4 +1,4 @@
-"""Benchmark of the copied-application detection (apps/screening/similarity.py).
+"""Benchmark of the copied-application detection (apps/screening/similarity/).
 
     .venv/bin/python bench/similarity_bench.py [--n 2000] [--seed 1]
 

@@ -1,4 +1,4 @@
-"""Copied-application detection engine (apps/screening/similarity.py)."""
+"""Copied-application detection engine (apps/screening/similarity/)."""
 
 import json
 import os
