@@ -12,6 +12,9 @@ worker=$!
 # The daily deadline sweep (overdue findings, reminders); production runs it from cron.
 ( while true; do .venv/bin/python manage.py deadline_sweep --enqueue >>var/sweep.log 2>&1; sleep 86400; done ) &
 sweep=$!
-trap 'kill $worker $sweep 2>/dev/null || true' EXIT
+# The audit sequencer: links new audit entries into the keyed chain every 30 s.
+.venv/bin/python manage.py audit_chain --every 30 >var/audit_chain.log 2>&1 &
+chain=$!
+trap 'kill $worker $sweep $chain 2>/dev/null || true' EXIT
 echo "WIPP is starting on http://127.0.0.1:8000  (Ctrl+C stops it)"
 .venv/bin/python manage.py runserver 127.0.0.1:8000

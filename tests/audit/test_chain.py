@@ -381,3 +381,24 @@ def test_retention_below_six_months_is_refused(settings):
     settings.WIPP_AUDIT_RETENTION_DAYS = 90
     with pytest.raises(CommandError, match="at least 183"):
         call_command("audit_purge")
+
+
+def test_the_demo_seed_command_ends_with_a_chained_log(monkeypatch):
+    from io import StringIO
+
+    import demo.management.commands.seed_demo as seed_command
+
+    monkeypatch.setattr(seed_command, "demo_seed", lambda: _entries(2))
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "entries chained" in out.getvalue()
+    assert not AuditEntry.unscoped.filter(chained_seq__isnull=True).exists()
+
+
+def test_the_audit_chain_command_chains_and_checkpoints(checkpoint_files):
+    from io import StringIO
+
+    _entries(2)
+    out = StringIO()
+    call_command("audit_chain", stdout=out)
+    assert "checkpoint 1" in out.getvalue() and len(checkpoint_files()) == 1
