@@ -17,7 +17,7 @@ helpers shared with apps.contracts). Everything other code uses is importable fr
 `apps.procurement.services`.
 """
 
-from .award import agency_type_for, procurement_award
+from .award import agency_type_for, lot_project_type, procurement_award
 from .common import (
     AGENCY_ROLES,
     AGREEMENT_RULE,
@@ -75,6 +75,7 @@ __all__ = [
     "filing_checklist",
     "filing_missing",
     "lot_create",
+    "lot_project_type",
     "media_placement_add",
     "plan_review",
     "plan_submit",

@@ -105,6 +105,16 @@ def _failed_lines(record) -> list[str]:
     return lines
 
 
+def lot_project_type(lot) -> str | None:
+    """The project type HB §17's conflict is checked for when a lot is procured: 同一地区同类
+    项目 — the lot's one type; a lot holding both types (by industry) checks either, which
+    with two types is any (None)."""
+    if lot is None:
+        return None
+    types = set(lot.projects.values_list("project_type", flat=True))
+    return types.pop() if len(types) == 1 else None
+
+
 def procurement_award(
     *,
     user,
@@ -146,6 +156,7 @@ def procurement_award(
             project=procurement.project,
             jurisdiction=None if procurement.project_id else procurement.jurisdiction,
             year=None if procurement.project_id else procurement.year,
+            project_type=None if procurement.project_id else lot_project_type(procurement.lot),
         )
         if not record.passed:
             failed = _failed_lines(record)
