@@ -11,9 +11,9 @@ def copy_deadline_findings(apps, schema_editor):
     FindingEvent = apps.get_model("findings", "FindingEvent")
     ContentType = apps.get_model("contenttypes", "ContentType")
     deadline_type, _ = ContentType.objects.get_or_create(app_label="deadlines", model="deadline")
-    for old in DeadlineFinding.objects.select_related("deadline").iterator(chunk_size=500):
+    for old in DeadlineFinding._base_manager.select_related("deadline").iterator(chunk_size=500):
         deadline = old.deadline
-        finding, created = Finding.objects.get_or_create(
+        finding, created = Finding._base_manager.get_or_create(
             rule_code="deadline_missed",
             subject_type=deadline_type,
             subject_id=deadline.pk,
@@ -33,7 +33,7 @@ def copy_deadline_findings(apps, schema_editor):
             },
         )
         if created:
-            FindingEvent.objects.create(
+            FindingEvent._base_manager.create(
                 finding=finding, action="raise", status_after="open", note=old.message,
                 at=old.created_at,
             )
