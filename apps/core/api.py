@@ -3,7 +3,10 @@
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django_filters import rest_framework as filters
-from rest_framework import viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 # The largest id a 64-bit integer column holds: SQLite raises OverflowError beyond it.
 MAX_ID = 2**63 - 1
@@ -43,3 +46,43 @@ def wipp_exception_handler(exc, context):
     elif isinstance(exc, ObjectDoesNotExist):
         exc = exceptions.NotFound()
     return exception_handler(exc, context)
+
+
+class NextStepSerializer(serializers.Serializer):
+    """One step the caller may take next on an object, from its transition table."""
+
+    action = serializers.CharField()
+    label = serializers.CharField()
+    target = serializers.CharField(help_text="The state the step leads to.")
+    note_required = serializers.BooleanField()
+    clause = serializers.CharField()
+
+
+class WorkflowActionsMixin:
+    """`GET …/<id>/next-steps/`: exactly the steps the tables allow the caller on the object
+    (role and level), the same selector the pages use — an integrating system never restates
+    the rules. A viewset names its table with `workflow_table(instance)`."""
+
+    def workflow_table(self, instance):
+        raise NotImplementedError
+
+    @extend_schema(responses=NextStepSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="next-steps")
+    def next_steps(self, request, pk=None):
+        from apps.core.workflow import actions_available
+
+        instance = self.get_object()
+        steps = actions_available(
+            table=self.workflow_table(instance), instance=instance, user=request.user
+        )
+        data = [
+            {
+                "action": t.action,
+                "label": str(t.label or t.action),
+                "target": t.target,
+                "note_required": t.note_required,
+                "clause": t.clause,
+            }
+            for t in steps
+        ]
+        return Response(NextStepSerializer(data, many=True).data)

@@ -7,12 +7,16 @@ from rest_framework.response import Response
 from apps.applications import services
 from apps.applications.models import Application, TeamMember
 from apps.calls.models import AnnualCall
+from apps.core.api import WorkflowActionsMixin
 
 from .serializers import ApplicationSerializer
 
 
 class ApplicationViewSet(
-    mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+    WorkflowActionsMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
 ):
     """Applications, scoped: applicants see their own (drafts included); offices their region's
     submitted ones. Applicants' own systems may create, fill, submit and withdraw."""
@@ -20,6 +24,9 @@ class ApplicationViewSet(
     serializer_class = ApplicationSerializer
     filterset_fields = ["call", "status", "project_type"]
     queryset = Application.unscoped.none()
+
+    def workflow_table(self, instance):
+        return services.APPLICATION_WORKFLOW
 
     def get_queryset(self):
         return (

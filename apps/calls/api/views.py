@@ -1,10 +1,10 @@
 from apps.calls.models import AnnualCall
-from apps.core.api import ScopedReadOnlyViewSet
+from apps.core.api import ScopedReadOnlyViewSet, WorkflowActionsMixin
 
 from .serializers import AnnualCallSerializer
 
 
-class AnnualCallViewSet(ScopedReadOnlyViewSet):
+class AnnualCallViewSet(WorkflowActionsMixin, ScopedReadOnlyViewSet):
     queryset = AnnualCall.unscoped.none()
     serializer_class = AnnualCallSerializer
     filterset_fields = ["year", "status"]
@@ -13,3 +13,8 @@ class AnnualCallViewSet(ScopedReadOnlyViewSet):
         return (
             self.base_queryset().select_related("jurisdiction").prefetch_related("key_industries")
         )
+
+    def workflow_table(self, instance):
+        from apps.calls.services import CALL_WORKFLOW
+
+        return CALL_WORKFLOW

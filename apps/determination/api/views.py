@@ -1,7 +1,7 @@
 from django.db.models import Prefetch
 from django_filters import rest_framework as filters
 
-from apps.core.api import IdFilter, ScopedReadOnlyViewSet
+from apps.core.api import IdFilter, ScopedReadOnlyViewSet, WorkflowActionsMixin
 from apps.determination.models import (
     Adjustment,
     AdjustmentKind,
@@ -33,7 +33,7 @@ class DeterminationFilter(filters.FilterSet):
         fields = ["call", "status"]
 
 
-class DeterminationViewSet(ScopedReadOnlyViewSet):
+class DeterminationViewSet(WorkflowActionsMixin, ScopedReadOnlyViewSet):
     """Determination of a call (HB §6): the city's proposal, the joint meeting's decisions,
     HRSS approval and filing."""
 
@@ -43,6 +43,11 @@ class DeterminationViewSet(ScopedReadOnlyViewSet):
 
     def get_queryset(self):
         return self.base_queryset().prefetch_related("entries").order_by("pk")
+
+    def workflow_table(self, instance):
+        from apps.determination.workflow import DETERMINATION_WORKFLOW
+
+        return DETERMINATION_WORKFLOW
 
 
 class FiledProjectFilter(filters.FilterSet):

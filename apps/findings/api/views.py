@@ -1,7 +1,7 @@
 from django.db.models import Prefetch
 from django_filters import rest_framework as filters
 
-from apps.core.api import IdFilter, ScopedReadOnlyViewSet
+from apps.core.api import IdFilter, ScopedReadOnlyViewSet, WorkflowActionsMixin
 from apps.findings.models import Finding, FindingEvent, FindingSeverity, FindingStatus
 
 from .serializers import FindingSerializer
@@ -18,7 +18,7 @@ class FindingFilter(filters.FilterSet):
         fields = ["status", "severity", "rule_code", "project"]
 
 
-class FindingViewSet(ScopedReadOnlyViewSet):
+class FindingViewSet(WorkflowActionsMixin, ScopedReadOnlyViewSet):
     """Findings of the platform's checks (SPEC §5) in the caller's scope, with their history."""
 
     queryset = Finding.unscoped.none()
@@ -33,3 +33,8 @@ class FindingViewSet(ScopedReadOnlyViewSet):
                 Prefetch("events", queryset=FindingEvent.objects.select_related("actor"))
             )
         )
+
+    def workflow_table(self, instance):
+        from apps.findings.workflow import FINDING_WORKFLOW
+
+        return FINDING_WORKFLOW

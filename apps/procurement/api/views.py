@@ -6,7 +6,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from apps.core.api import IdFilter, ScopedReadOnlyViewSet
+from apps.core.api import IdFilter, ScopedReadOnlyViewSet, WorkflowActionsMixin
 from apps.procurement.models import (
     Procurement,
     ProcurementCategory,
@@ -34,7 +34,7 @@ class ProcurementFilter(filters.FilterSet):
         return queryset.filter(Q(project_id=value) | Q(lot__projects=value)).distinct()
 
 
-class ProcurementViewSet(ScopedReadOnlyViewSet):
+class ProcurementViewSet(WorkflowActionsMixin, ScopedReadOnlyViewSet):
     """Procurements (HB §9) in the caller's scope with their requirement items (each with its
     acceptance criterion and structured details) and award (HB §10–11)."""
 
@@ -101,6 +101,11 @@ class ProcurementViewSet(ScopedReadOnlyViewSet):
             raise Http404
         audit_ocds_export(user=request.user, label=label, count=len(package["releases"]))
         return Response(package)
+
+    def workflow_table(self, instance):
+        from apps.procurement.services import workflow_for
+
+        return workflow_for(instance)
 
 
 __all__ = ["ProcurementViewSet"]

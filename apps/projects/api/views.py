@@ -1,7 +1,7 @@
 from django.db.models import Prefetch
 from django_filters import rest_framework as filters
 
-from apps.core.api import ScopedReadOnlyViewSet
+from apps.core.api import ScopedReadOnlyViewSet, WorkflowActionsMixin
 from apps.projects.models import Project, ProjectParticipant
 
 from .serializers import ProjectSerializer
@@ -15,7 +15,7 @@ class ProjectFilter(filters.FilterSet):
         fields = ["year", "project_type", "stage", "jurisdiction"]
 
 
-class ProjectViewSet(ScopedReadOnlyViewSet):
+class ProjectViewSet(WorkflowActionsMixin, ScopedReadOnlyViewSet):
     queryset = Project.unscoped.none()
     serializer_class = ProjectSerializer
     filterset_class = ProjectFilter
@@ -27,3 +27,8 @@ class ProjectViewSet(ScopedReadOnlyViewSet):
             .select_related("jurisdiction", "applicant", "industry")
             .prefetch_related(Prefetch("participants", queryset=participants))
         )
+
+    def workflow_table(self, instance):
+        from apps.projects.lifecycle import PROJECT_LIFECYCLE
+
+        return PROJECT_LIFECYCLE
