@@ -6,7 +6,6 @@ from django.urls import reverse
 
 from apps.accounts.roles import OrganisationKind, Role
 from apps.qualifications import services
-from demo.qualifications import seed_demo_qualifications
 from apps.qualifications.models import (
     AgencyType,
     Equipment,
@@ -14,6 +13,7 @@ from apps.qualifications.models import (
     Licence,
     QualificationCheckRecord,
 )
+from demo.qualifications import seed_demo_qualifications
 from tests.factories import CityFactory, OrganisationFactory, ProvinceFactory, UserFactory
 
 from .factories import MINIMAL_PDF, CameraFactory, DeviceFactory, LicenceFactory
@@ -310,8 +310,8 @@ def test_api_gives_an_agency_its_own_rows_only(client, world):
 
 def test_the_demo_registers_are_seeded_once():
     # The demo's organisations and users only; the other stages' demo data is not needed.
-    from demo import seed as core_demo
     from apps.core.context import ActorContext, acting_as
+    from demo import seed as core_demo
 
     with acting_as(ActorContext(username="demo-seed", via="system")):
         core_demo.jurisdictions_load()
