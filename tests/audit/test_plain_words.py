@@ -31,5 +31,5 @@ def test_a_stage_change_reads_with_the_stage_names():
 def test_in_chinese_no_stored_key_shows():
     entry = _stage_entry()
     with translation.override("zh-hans"):
-        (label, old, new) = plain_changes(entry)[0]
+        (_label, old, new) = plain_changes(entry)[0]
     assert "contract" not in old and "implementation" not in new
