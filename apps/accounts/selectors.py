@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.scoping import Scope
 from apps.core.workflow import actions_available
 
-from .models import ComplianceDocument, ComplianceDocumentStatus, User
+from .models import ComplianceDocument, ComplianceDocumentKind, ComplianceDocumentStatus, User
 from .roles import (
     ADMIN_ROLES,
     GOVERNMENT_ROLES,
@@ -46,7 +46,10 @@ def missing_documents_for(user: User) -> list[str]:
     """Documents that must be on file before the user may see project data (HB §12, §18, §25)."""
     if not user.organisation_id or user.role in GOVERNMENT_ROLES:
         return []
-    return [r.item.value for r in account_documents_checklist(user).missing_required]
+    return [
+        ComplianceDocumentKind(r.item.value)
+        for r in account_documents_checklist(user).missing_required
+    ]
 
 
 def user_scope(user) -> Scope:

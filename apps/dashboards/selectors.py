@@ -12,6 +12,8 @@ from apps.audit.selectors import audit_entry_list, may_browse_audit_log
 from apps.deadlines.selectors import deadline_home_card
 from apps.projects.models import Project, ProjectStage
 
+from .work import needs_action
+
 
 def home_summary(*, user) -> dict:
     scope = user_scope(user)
@@ -27,6 +29,7 @@ def home_summary(*, user) -> dict:
         "missing_documents": missing_documents_for(user),
         "documents_to_review": list(compliance_documents_awaiting_review(user=user)[:20]),
         **deadline_home_card(user=user),
+        "needs_action": needs_action(user=user),
     }
     if may_browse_audit_log(user):
         summary["recent_audit"] = list(audit_entry_list(user=user)[:8])
