@@ -13,8 +13,9 @@ command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
   || die "Python 3.11 is required (found: $("$PYTHON" --version 2>&1 || echo none)). Install python3.11 and retry."
 command -v npm >/dev/null 2>&1 || die "npm (Node.js) is required to install the front-end libraries. Install nodejs and npm and retry."
 
-# System libraries: gettext (translations), Pango + a CJK font (WeasyPrint PDFs in Chinese).
-APT_PACKAGES="gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-wqy-microhei ${WIPP_EXTRA_APT:-}"
+# System libraries: gettext (translations), Pango + a CJK font (WeasyPrint PDFs in Chinese),
+# ffmpeg (ffprobe reads the session recordings).
+APT_PACKAGES="gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-wqy-microhei ffmpeg ${WIPP_EXTRA_APT:-}"
 missing=""
 for pkg in $APT_PACKAGES; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "apps.procurement",
     "apps.contracts",
     "apps.training",
+    "apps.online",
     "apps.dashboards",
     # Demo data (README's run command); no app imports it.
     "demo",
@@ -322,6 +323,32 @@ WIPP_TRAINING_ROSTER_MISMATCH_BLOCKS = env.bool(
 )
 # Version of the face-recognition notice trainees consent to (PIPL art. 17, 29).
 WIPP_TRAINING_FACE_NOTICE_VERSION = env.str("WIPP_TRAINING_FACE_NOTICE_VERSION", default="2026-1")
+
+# Online platforms (issue 14 item 7): rows per pushed batch, pushes per client, and the
+# supervision parameters that apply where the project has none of its own
+# (apps.online.supervision).
+WIPP_ONLINE_BATCH_MAX_ROWS = env.int("WIPP_ONLINE_BATCH_MAX_ROWS", default=1000)
+WIPP_ONLINE_THROTTLE_RATE = env.str("WIPP_ONLINE_THROTTLE_RATE", default="120/min")
+WIPP_ONLINE_CAPTURE_INTERVAL_SECONDS = env.int(
+    "WIPP_ONLINE_CAPTURE_INTERVAL_SECONDS", default=600
+)
+WIPP_ONLINE_FAST_FORWARD_BLOCKED = env.bool("WIPP_ONLINE_FAST_FORWARD_BLOCKED", default=True)
+WIPP_ONLINE_IDLE_CUTOFF_SECONDS = env.int("WIPP_ONLINE_IDLE_CUTOFF_SECONDS", default=300)
+
+# Session recordings (issue 14 item 8): where resumable uploads collect their chunks until
+# they are complete, how long an unfinished one is kept, the frame rate asked of a recording
+# where the procurement states none (HB §10 gives 1080p but no frame rate), the shortest
+# uncovered stretch of a session that is a gap, and how long after a session's end its
+# coverage is checked (time to upload).
+WIPP_RECORDING_UPLOAD_DIR = env.str(
+    "WIPP_RECORDING_UPLOAD_DIR", default=str(VAR_DIR / "uploads")
+)
+WIPP_RECORDING_UPLOAD_EXPIRY_HOURS = env.int("WIPP_RECORDING_UPLOAD_EXPIRY_HOURS", default=72)
+WIPP_RECORDING_MIN_FRAME_RATE = env.float("WIPP_RECORDING_MIN_FRAME_RATE", default=25.0)
+WIPP_RECORDING_GAP_TOLERANCE_SECONDS = env.int(
+    "WIPP_RECORDING_GAP_TOLERANCE_SECONDS", default=120
+)
+WIPP_RECORDING_CHECK_AFTER_HOURS = env.int("WIPP_RECORDING_CHECK_AFTER_HOURS", default=24)
 
 # Open Contracting Data Standard: the ocid prefix registered for this publisher.
 WIPP_OCDS_PREFIX = env.str("WIPP_OCDS_PREFIX", default="ocds-wipp00")

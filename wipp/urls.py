@@ -23,6 +23,7 @@ api_v1 = [
     path("", include("apps.procurement.api.urls")),
     path("", include("apps.contracts.api.urls")),
     path("", include("apps.qualifications.api.urls")),
+    path("", include("apps.online.api.urls")),
 ]
 
 urlpatterns = [
@@ -44,6 +45,7 @@ urlpatterns = [
     path("procurement/", include("apps.procurement.urls")),
     path("contracts/", include("apps.contracts.urls")),
     path("training/", include("apps.training.urls")),
+    path("training/", include("apps.training.recordings_urls")),
     path("qualifications/", include("apps.qualifications.urls")),
     path("public/", include("apps.calls.urls_public")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),

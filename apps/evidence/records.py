@@ -27,6 +27,7 @@ through the record's own step instead:
   agreement is signed; the implementation plan while it awaits review; the agreement until the
   first payment; payment vouchers never (a correction is a new entry). Nothing of a filed or
   cancelled procurement.
+- session recordings: always closed (a recording is what was probed and checked).
 
 A field that references `EvidenceFile` but has no rule here counts as closed (fails closed);
 `tests/evidence/test_replace_ownership.py` lists every such field so that a new one gets a
@@ -96,6 +97,9 @@ def _rules() -> dict[tuple[str, str], Callable[[], Q]]:
         # kept as it was once the office has it (a new answer brings a new file).
         ("findings.Finding", "evidence"): lambda: ~Q(status=FindingStatus.OPEN),
         ("findings.FindingEvent", "evidence"): lambda: ALWAYS_CLOSED,
+        # A session recording is the video as it was probed and checked; another recording is
+        # a new upload (training.recordings).
+        ("training.Recording", "evidence"): lambda: ALWAYS_CLOSED,
     }
 
 

@@ -431,3 +431,7 @@ class ExamResult(ProjectOwnedModel):
 
 def default_radius() -> int:
     return settings.WIPP_TRAINING_DEFAULT_RADIUS_M
+
+
+# Recordings of sessions (issue 14 item 8) live in their own module.
+from .recordings_models import Recording, RecordingUpload, StartSource  # noqa: E402, F401

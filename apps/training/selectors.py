@@ -152,28 +152,48 @@ def trainee_progress(*, training_class) -> list[dict]:
     whether the syllabus is met."""
     sessions = list(Session.unscoped.filter(training_class=training_class))
     grouped = attendance_by_trainee(sessions)
-    required = (
-        training_class.syllabus_line.offline_hours if training_class.syllabus_line_id else None
-    )
+    line = training_class.syllabus_line if training_class.syllabus_line_id else None
+    required = line.offline_hours if line else None
+    online_required = line.online_hours if line else None
+    trainees = list(Trainee.unscoped.filter(training_class=training_class).order_by("name", "pk"))
+    online = _online_seconds([t.pk for t in trainees])
     rows = []
-    for trainee in Trainee.unscoped.filter(training_class=training_class).order_by("name", "pk"):
+    for trainee in trainees:
         minutes, record_ids = 0, []
         for session in sessions:
             earned, ids = session_minutes(session, grouped.get((trainee.pk, session.pk), []))
             minutes += earned
             record_ids += ids
         hours = minutes_to_hours(minutes)
+        # Online hours: the counted time of the platform's learning records (apps.online).
+        online_minutes = online.get(trainee.pk, 0) // 60
+        online_hours = minutes_to_hours(online_minutes)
         rows.append(
             {
                 "trainee": trainee,
                 "minutes": minutes,
                 "hours": hours,
                 "required": required,
-                "complete": required is not None and hours >= required,
+                "online_minutes": online_minutes,
+                "online_hours": online_hours,
+                "online_required": online_required,
+                "complete": required is not None
+                and hours >= required
+                and (not online_required or online_hours >= online_required),
                 "record_ids": record_ids,
             }
         )
     return rows
+
+
+def _online_seconds(trainee_ids) -> dict[int, int]:
+    from django.apps import apps
+
+    if not apps.is_installed("apps.online"):
+        return {}
+    from apps.online.selectors import online_seconds_by_trainee
+
+    return online_seconds_by_trainee(trainee_ids)
 
 
 def exam_summary(trainees) -> dict:
