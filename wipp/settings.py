@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "apps.procurement",
     "apps.contracts",
     "apps.training",
+    "apps.implementation",
     "apps.online",
     "apps.dashboards",
     # Demo data (README's run command); no app imports it.

@@ -45,6 +45,7 @@ urlpatterns = [
     path("procurement/", include("apps.procurement.urls")),
     path("contracts/", include("apps.contracts.urls")),
     path("training/", include("apps.training.urls")),
+    path("implementation/", include("apps.implementation.urls")),
     path("training/", include("apps.training.recordings_urls")),
     path("qualifications/", include("apps.qualifications.urls")),
     path("public/", include("apps.calls.urls_public")),

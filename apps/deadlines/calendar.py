@@ -181,6 +181,28 @@ def subtract_calendar_days(start, n: int) -> datetime.date:
     return as_date(start) - datetime.timedelta(days=n)
 
 
+def month_start(day) -> datetime.date:
+    """The first day of the month `day` is in."""
+    return as_date(day).replace(day=1)
+
+
+def month_end(day) -> datetime.date:
+    """The last day of the month `day` is in."""
+    first = month_start(day)
+    following = (first + datetime.timedelta(days=32)).replace(day=1)
+    return following - datetime.timedelta(days=1)
+
+
+def months_between(first, last) -> list[datetime.date]:
+    """The first days of the months from `first`'s month to `last`'s, both included."""
+    month, end = month_start(first), month_start(last)
+    months = []
+    while month <= end:
+        months.append(month)
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
 @functools.cache
 def library_years() -> tuple[int, int]:
     """First and last year of the installed chinesecalendar data."""

@@ -21,7 +21,14 @@ from apps.findings.services import finding_raise, findings_resolve_for_subject
 from apps.jurisdictions.models import DeadlineRule, Jurisdiction
 from apps.projects.models import Project
 
-from .calendar import CalendarNotCovered, as_date, clear_calendar_cache, current_calendar
+from .calendar import (
+    CalendarNotCovered,
+    as_date,
+    clear_calendar_cache,
+    current_calendar,
+    month_end,
+    months_between,
+)
 from .models import (
     Deadline,
     DeadlineStatus,
@@ -103,6 +110,55 @@ def deadline_open(
     return deadline
 
 
+@transaction.atomic
+def deadlines_open_monthly(
+    *,
+    rule_code: str,
+    jurisdiction: Jurisdiction,
+    first_day: datetime.date,
+    last_day: datetime.date,
+    subject_for,
+    owner_role: str,
+    owner_organisation: Organisation | None = None,
+    project: Project | None = None,
+) -> list[Deadline]:
+    """A recurring monthly duty (HB §14 月度项目进度): one deadline per month from
+    `first_day`'s month to `last_day`'s, each starting on the month's last day (the month is
+    over) and due as the rule counts from there — 10 calendar days is the 10th of the next
+    month. `subject_for(month)` (the month's first day) gives the row that month's duty is
+    about, so that each month has its own status and, when missed, its own finding through
+    the sweep. A month whose subject already has a deadline of the rule (in any status) is
+    left alone: calling again opens only the months that are new. Months whose due date falls
+    in a year without a known holiday schedule are not guessed: opening stops there and a
+    later call (once the schedule is entered) opens them. Returns the new ones."""
+    opened = []
+    for month in months_between(first_day, last_day):
+        subject = subject_for(month)
+        exists = Deadline.unscoped.filter(
+            rule__code=rule_code,
+            subject_type=ContentType.objects.get_for_model(subject),
+            subject_id=subject.pk,
+        ).exists()
+        if exists:
+            continue
+        try:
+            deadline = deadline_open(
+                rule_code=rule_code,
+                jurisdiction=jurisdiction,
+                subject=subject,
+                starts_on=month_end(month),
+                owner_role=owner_role,
+                owner_organisation=owner_organisation,
+                project=project,
+            )
+        except ValidationError as error:
+            if getattr(error, "code", None) == "calendar_not_covered":
+                break
+            raise
+        opened.append(deadline)
+    return opened
+
+
 def _require_outstanding(deadline: Deadline) -> None:
     if not deadline.is_outstanding:
         raise ValidationError(
@@ -175,25 +231,32 @@ def deadlines_mark_overdue(*, today: datetime.date | None = None) -> list:
             deadline.status = DeadlineStatus.OVERDUE
             deadline.missed_at = now
             deadline.save(update_fields=["status", "missed_at"])
-            findings.append(
-                finding_raise(
-                    rule_code=MISSED_DEADLINE,
-                    citation=deadline.rule.source or deadline.rule.code,
-                    severity=FindingSeverity.MAJOR,
-                    subject=deadline,
-                    message=_finding_message(deadline),
-                    owner_role=deadline.owner_role,
-                    owner_organisation=deadline.owner_organisation,
-                    records=[
-                        {
-                            "what": "deadline",
-                            "rule": deadline.rule.code,
-                            "due": str(deadline.due_on),
-                        }
-                    ],
-                )
-            )
+            findings.append(_missed_finding(deadline))
     return findings
+
+
+def _missed_finding(deadline: Deadline):
+    return finding_raise(
+        rule_code=MISSED_DEADLINE,
+        citation=deadline.rule.source or deadline.rule.code,
+        severity=FindingSeverity.MAJOR,
+        subject=deadline,
+        message=_finding_message(deadline),
+        owner_role=deadline.owner_role,
+        owner_organisation=deadline.owner_organisation,
+        records=[{"what": "deadline", "rule": deadline.rule.code, "due": str(deadline.due_on)}],
+    )
+
+
+@transaction.atomic
+def deadline_late_finding(*, deadline: Deadline):
+    """The finding of a duty met after its due date before a sweep found it missed (a package
+    uploaded 3 days before the start when 7 were due): the same finding the sweep raises, once.
+    None for a deadline that was not met late."""
+    if not deadline.late:
+        return None
+    with _platform_language():
+        return _missed_finding(deadline)
 
 
 def deadline_recipients(deadline: Deadline):

@@ -27,7 +27,9 @@ through the record's own step instead:
   agreement is signed; the implementation plan while it awaits review; the agreement until the
   first payment; payment vouchers never (a correction is a new entry). Nothing of a filed or
   cancelled procurement.
-- session recordings: always closed (a recording is what was probed and checked).
+- implementation: a pre-start package's uploads and certificates while the package is being
+  prepared or was returned (submitted and approved packages are reviewed as they are);
+  promotion proofs and funds vouchers never (a correction is a new record).
 
 A field that references `EvidenceFile` but has no rule here counts as closed (fails closed);
 `tests/evidence/test_replace_ownership.py` lists every such field so that a new one gets a
@@ -49,6 +51,7 @@ def _rules() -> dict[tuple[str, str], Callable[[], Q]]:
     from apps.applications.models import ApplicationStatus
     from apps.determination.models import AdjustmentStatus, DeterminationStatus
     from apps.findings.models import FindingStatus
+    from apps.implementation.models import EDITABLE_PACKAGE
     from apps.procurement.models import DocumentKind, PlanStatus, ProcurementStatus
 
     ended = (ProcurementStatus.FILED, ProcurementStatus.CANCELLED)
@@ -100,6 +103,14 @@ def _rules() -> dict[tuple[str, str], Callable[[], Q]]:
         # A session recording is the video as it was probed and checked; another recording is
         # a new upload (training.recordings).
         ("training.Recording", "evidence"): lambda: ALWAYS_CLOSED,
+        ("implementation.PackageFile", "evidence"): lambda: (
+            ~Q(package__status__in=EDITABLE_PACKAGE)
+        ),
+        ("implementation.StaffMember", "certificate"): lambda: (
+            ~Q(package__status__in=EDITABLE_PACKAGE)
+        ),
+        ("implementation.PromotionProof", "evidence"): lambda: ALWAYS_CLOSED,
+        ("implementation.FundsEntry", "voucher"): lambda: ALWAYS_CLOSED,
     }
 
 

@@ -45,7 +45,14 @@ def _expected_due(rule: dict) -> datetime.date:
     if rule["unit"] == "working":
         return reference_add_working_days(EVENT, rule["days"])
     sign = -1 if rule.get("before_event") else 1
-    return EVENT + datetime.timedelta(days=sign * rule["days"])
+    due = EVENT + datetime.timedelta(days=sign * rule["days"])
+    if sign > 0 and rule.get("roll_over_holidays", True):
+        # A forward calendar-day period ending on a holiday or rest day ends on the next
+        # working day (民法典第二百零三条); the library knows 2025.
+        from apps.deadlines.calendar import WorkingCalendar
+
+        due = WorkingCalendar().next_working_day_from(due)
+    return due
 
 
 def _open(rule_code, jurisdiction, *, starts_on=EVENT, project=None, **kwargs):
