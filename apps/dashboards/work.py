@@ -32,6 +32,8 @@ class WorkQueue:
     #: rows of a child model the user may see, through its scoped parent (default: the
     #: model's own scoped manager)
     scoped: Callable | None = None
+    #: only these states of the table count as work (default: every state the steps leave)
+    states: frozenset[str] = frozenset()
 
 
 def _queues() -> list[WorkQueue]:
@@ -43,7 +45,7 @@ def _queues() -> list[WorkQueue]:
     from apps.calls.services import CALL_WORKFLOW
     from apps.determination.models import Adjustment, Determination
     from apps.determination.workflow import ADJUSTMENT_WORKFLOW, DETERMINATION_WORKFLOW
-    from apps.findings.models import Finding
+    from apps.findings.models import Finding, FindingStatus
     from apps.findings.workflow import FINDING_WORKFLOW
     from apps.procurement.models import Award, ImplementationPlan, Procurement
     from apps.procurement.services import (
@@ -172,12 +174,22 @@ def _queues() -> list[WorkQueue]:
         ),
         WorkQueue(
             "findings",
-            _("Findings to answer or decide"),
+            _("Findings to answer"),
             lambda: Finding,
             lambda: FINDING_WORKFLOW,
-            frozenset({"answer", "resolve"}),
+            frozenset({"answer"}),
             detail("findings:detail"),
             ("jurisdiction",),
+        ),
+        WorkQueue(
+            "answers",
+            _("Answers to findings to decide"),
+            lambda: Finding,
+            lambda: FINDING_WORKFLOW,
+            frozenset({"resolve", "return"}),
+            detail("findings:detail"),
+            ("jurisdiction",),
+            states=frozenset({FindingStatus.ANSWERED}),
         ),
     ]
 
@@ -189,6 +201,8 @@ def _candidates(queue: WorkQueue, user):
         for t in table.transitions
         if t.action in queue.steps and (user.is_superuser or user.role in t.roles)
     }
+    if queue.states:
+        states &= queue.states
     if not states:
         return None
     model = queue.model()
