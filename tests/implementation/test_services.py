@@ -115,13 +115,19 @@ def test_camera_reachable_by_tcp_takes_the_resolution_from_the_register(world, s
 def test_camera_not_reachable_is_recorded_with_time(world, settings):
     a, _ = world
     settings.WIPP_IMPLEMENTATION_CAMERA_TIMEOUT_SECONDS = 1
-    server = _Server()
-    port = server.port
-    server.close()
-    camera = services.camera_add(
-        user=a.agency, project=a.project, name="后", stream_url=f"rtsp://127.0.0.1:{port}/x"
-    )
-    test = services.camera_test(user=a.agency, camera=camera)
+    # Bound but not listening: connecting is refused, and no one else gets the port meanwhile.
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    try:
+        camera = services.camera_add(
+            user=a.agency,
+            project=a.project,
+            name="后",
+            stream_url=f"rtsp://127.0.0.1:{closed.getsockname()[1]}/x",
+        )
+        test = services.camera_test(user=a.agency, camera=camera)
+    finally:
+        closed.close()
     assert not test.reachable
     assert (test.height, test.resolution_source) == (None, ResolutionSource.UNKNOWN)
     assert CameraTest.objects.filter(camera=camera).count() == 1
