@@ -34,7 +34,10 @@ def project_detail(request, pk):
         raise Http404 from exc
     context = {
         "project": project,
-        "participants": project.participants.select_related("organisation", "person"),
+        # The applicant has its own line; the list shows who joined the project since.
+        "participants": project.participants.exclude(role="applicant").select_related(
+            "organisation", "person"
+        ),
         "evidence_files": selectors.project_evidence(user=request.user, project=project),
         "lifecycle": selectors.project_lifecycle(project),
         "open_findings": outstanding_for_project(user=request.user, project=project),

@@ -1,6 +1,7 @@
 """The application pages, driven through the forms they render (items 1 and 2 of issue 13)."""
 
 import pytest
+from django.conf import settings
 from django.utils import translation
 
 from apps.applications.models import Application
@@ -73,6 +74,7 @@ def test_a_second_submission_from_the_page_is_refused_naming_the_first(call, cli
     first, user = submitted_application(call)
     second, _ = draft_application(call, user)
     client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the form's POST reads in English too
     page = client.get(f"/applications/{second.pk}/edit/", **EN)
     response = form_submit(
         client,

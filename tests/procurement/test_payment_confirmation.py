@@ -3,6 +3,7 @@ for a confirmation before anything is recorded (issue 13 item 11). Submitted fro
 rendered detail page."""
 
 import pytest
+from django.conf import settings
 
 from apps.contracts.selectors import payments_of
 from tests.procurement.world import build_world, contracted, pdf
@@ -29,6 +30,7 @@ def test_the_payment_form_states_that_a_payment_is_final(agency_page):
 
 def test_an_unconfirmed_payment_is_not_recorded(agency_page):
     client, page, agreement = agency_page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = form_submit(
         client,
         page,

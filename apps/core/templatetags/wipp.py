@@ -1,3 +1,5 @@
+from decimal import Decimal, InvalidOperation
+
 from django import template
 
 from apps.core.validators import mask_mobile as _mask_mobile
@@ -14,3 +16,15 @@ def mask_mobile(value) -> str:
 @register.filter
 def mask_resident_id(value) -> str:
     return _mask_resident_id(value) if value else "—"
+
+
+@register.filter
+def yuan(value) -> str:
+    """Money as a reader expects it: thousands separators and two decimals (480,000.00)."""
+    if value in (None, ""):
+        return "—"
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    return f"{amount.quantize(Decimal('0.01')):,}"
