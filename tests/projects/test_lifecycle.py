@@ -109,12 +109,13 @@ def test_a_repeated_step_changes_nothing_and_is_refused():
 def test_one_step_writes_one_audit_entry_with_the_stage_before_and_after():
     project = ProjectFactory(stage=ProjectStage.ARRANGED)
     hrss = _actor("hrss", project.jurisdiction)
-    before = AuditEntry.unscoped.count()
+    last = AuditEntry.unscoped.order_by("-id").values_list("id", flat=True).first() or 0
     project_stage_advance(user=hrss, project=project, action="procure")
     entries = list(
-        AuditEntry.unscoped.filter(pk__gt=before) if before else AuditEntry.unscoped.all()
+        AuditEntry.unscoped.filter(
+            id__gt=last, object_type="projects.Project", object_id=str(project.pk)
+        )
     )
-    entries = [e for e in entries if e.object_type == "projects.Project"]
     assert len(entries) == 1
     assert (entries[0].before, entries[0].after) == (
         {"stage": "arranged"},

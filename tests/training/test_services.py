@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
+from django.utils import translation
 from openpyxl import Workbook
 
 from apps.audit.models import AuditEntry
@@ -405,8 +406,9 @@ def test_roster_duplicates_in_file_project_and_province_year_are_errors(world):
     preview = services.roster_preview(
         user=a.agency, training_class=a.training_class, uploaded_file=upload
     )
-    checks = services.roster_import_checks(preview)
-    errors = [[m for _f, m in c.errors] for c in checks]
+    with translation.override("en"):
+        checks = services.roster_import_checks(preview)
+        errors = [[str(m) for _f, m in c.errors] for c in checks]
     assert errors[0] == []
     assert "row 2" in errors[1][0]
     assert "already on the project's roster" in errors[2][0]
