@@ -7,7 +7,7 @@ import datetime
 import logging
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.roles import Role
 from apps.checklists.engine import checklist_evaluate, checklist_get
 from apps.core.levels import Level, level_require
+from apps.core.money import yuan
 from apps.core.workflow import transition_apply
 from apps.deadlines.calendar import month_end
 from apps.deadlines.models import Deadline, DeadlineStatus
@@ -29,7 +30,8 @@ from apps.deadlines.services import (
 from apps.evidence.services import evidence_upload
 from apps.findings.models import FindingSeverity
 from apps.findings.services import finding_raise
-from apps.projects.models import ParticipantRole, ProjectParticipant, ProjectStage, ProjectType
+from apps.projects.models import ProjectStage, ProjectType
+from apps.projects.participation import implementer_require, project_implementer
 from apps.qualifications.models import EquipmentKind, PlatformProfile
 
 from . import probe
@@ -73,32 +75,12 @@ def clock() -> datetime.datetime:
 
 
 def agency_of(project):
-    participant = (
-        ProjectParticipant.objects.filter(
-            project=project, role=ParticipantRole.IMPLEMENTER, organisation__isnull=False
-        )
-        .select_related("organisation")
-        .order_by("pk")
-        .first()
-    )
-    return participant.organisation if participant else None
+    return project_implementer(project)
 
 
 def agency_require(user, project) -> None:
     """The implementing agency of this project, while it is being implemented (HB §12–14)."""
-    level_require(user, roles=AGENCY, level=Level.PARTICIPANT, subject=project)
-    if (
-        not user.is_superuser
-        and not ProjectParticipant.objects.filter(
-            project=project, role=ParticipantRole.IMPLEMENTER, organisation_id=user.organisation_id
-        ).exists()
-    ):
-        raise PermissionDenied(_("Only the project's implementing agency may do this."))
-    if project.stage != ProjectStage.IMPLEMENTATION:
-        raise ValidationError(
-            _("This is recorded while the project is being implemented (now: %(stage)s).")
-            % {"stage": project.get_stage_display()}
-        )
+    implementer_require(user=user, project=project)
 
 
 def _upload(*, user, project, uploaded_file, purpose: str, title: str, field: str = "file"):
@@ -661,7 +643,8 @@ def month_figures(project, month: datetime.date) -> dict:
         .values("direction")
         .annotate(total=Sum("amount"))
     )
-    money = {row["direction"]: str(row["total"]) for row in funds}
+    # SQLite sums decimals without their scale: money is always shown with its two places.
+    money = {row["direction"]: str(yuan(row["total"])) for row in funds}
     return {
         "sessions_held": attendance.values("session").distinct().count(),
         "trainees": attendance.values("trainee").distinct().count(),

@@ -6,7 +6,7 @@ import json
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from apps.core.levels import Level, level_require
 from apps.core.workflow import transition_apply
 from apps.findings.models import FindingSeverity
 from apps.findings.services import finding_raise
-from apps.projects.models import ParticipantRole, ProjectParticipant, ProjectStage
+from apps.projects.participation import implementer_require, project_implementer
 
 from . import geo
 from .faces import FaceError, ManyFacesError, face_matches, face_verifier
@@ -62,31 +62,12 @@ def clock() -> datetime.datetime:
 
 
 def agency_of(project):
-    participant = (
-        ProjectParticipant.objects.filter(
-            project=project, role=ParticipantRole.IMPLEMENTER, organisation__isnull=False
-        )
-        .select_related("organisation")
-        .first()
-    )
-    return participant.organisation if participant else None
+    return project_implementer(project)
 
 
 def agency_require(user, project) -> None:
     """The implementing agency of this project, while it is being implemented (HB §12–14)."""
-    level_require(user, roles=AGENCY, level=Level.PARTICIPANT, subject=project)
-    if (
-        not user.is_superuser
-        and not ProjectParticipant.objects.filter(
-            project=project, role=ParticipantRole.IMPLEMENTER, organisation_id=user.organisation_id
-        ).exists()
-    ):
-        raise PermissionDenied(_("Only the project's implementing agency may do this."))
-    if project.stage != ProjectStage.IMPLEMENTATION:
-        raise ValidationError(
-            _("Training data is recorded while the project is being implemented (now: %(s)s).")
-            % {"s": project.get_stage_display()}
-        )
+    implementer_require(user=user, project=project)
 
 
 # --- classes and sessions -------------------------------------------------------------------
