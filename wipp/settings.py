@@ -351,6 +351,13 @@ WIPP_RECORDING_GAP_TOLERANCE_SECONDS = env.int(
 )
 WIPP_RECORDING_CHECK_AFTER_HOURS = env.int("WIPP_RECORDING_CHECK_AFTER_HOURS", default=24)
 
+# Camera test (issue 14 item 1): seconds the HEAD request or TCP connect to the stream the agency
+# gave may take before the camera counts as unreachable (the ffprobe read of its resolution
+# gets three times this).
+WIPP_IMPLEMENTATION_CAMERA_TIMEOUT_SECONDS = env.float(
+    "WIPP_IMPLEMENTATION_CAMERA_TIMEOUT_SECONDS", default=3.0
+)
+
 # Open Contracting Data Standard: the ocid prefix registered for this publisher.
 WIPP_OCDS_PREFIX = env.str("WIPP_OCDS_PREFIX", default="ocds-wipp00")
 

@@ -18,11 +18,10 @@ from urllib.parse import urlsplit
 from django.conf import settings
 
 DEFAULT_PORTS = {"http": 80, "https": 443, "rtsp": 554, "rtsps": 322, "rtmp": 1935}
-TIMEOUT_DEFAULT = 3.0
 
 
 def timeout_seconds() -> float:
-    return float(getattr(settings, "WIPP_IMPLEMENTATION_CAMERA_TIMEOUT_SECONDS", TIMEOUT_DEFAULT))
+    return float(settings.WIPP_IMPLEMENTATION_CAMERA_TIMEOUT_SECONDS)
 
 
 @dataclass(frozen=True)

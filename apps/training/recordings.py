@@ -545,7 +545,7 @@ def coverage_check(session) -> list:
 
 def coverage_sweep(*, now=None) -> int:
     """Checks every session whose upload time is over (daily, `manage.py
-    training_recordings_check`); returns how many sessions were checked."""
+    recordings_coverage_sweep`); returns how many sessions were checked."""
     from .models import Session
 
     now = now or clock()
