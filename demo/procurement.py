@@ -254,7 +254,9 @@ def _training_contracted() -> None:
         award=award,
         number="SJZ-GSYF-2027-001",
         amount="468000.00",
-        starts_on=datetime.date(2027, 1, 1),
+        # The service runs from a week after signing (the demo's training starts in November
+        # 2026: demo/implementation.py) to the end of the budget year.
+        starts_on=datetime.date(2026, 11, 16),
         ends_on=datetime.date(2027, 12, 31),
         signed_on=datetime.date(2026, 11, 10),
         uploaded_file=_pdf("sjz-training-agreement.pdf"),

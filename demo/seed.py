@@ -201,4 +201,7 @@ def demo_seed() -> dict[str, User]:
         from demo.procurement import seed_demo_procurement
 
         seed_demo_procurement()
+        from demo.implementation import seed_demo_implementation
+
+        seed_demo_implementation()
     return users

@@ -58,3 +58,78 @@ def test_every_demo_project_got_where_it_is_through_the_stage_table(seeded):
         assert all(step in allowed for step in path), (project, path)
         assert [b for b, _a in path[1:]] == [a for _b, a in path[:-1]], (project, path)
         assert (path[-1][1] if path else start) == project.stage, project
+
+
+def test_demo_offline_class_with_face_checks_and_a_finding(seeded):
+    """Issue 14: one offline class, its sessions, roster, face data, check-ins and a finding —
+    once, although the seed ran twice."""
+    from apps.training.models import (
+        AttendanceMethod,
+        AttendanceRecord,
+        FaceConsent,
+        FaceImpactAssessment,
+        FaceTemplate,
+        PresenceConfirmation,
+        Session,
+        TrainingClass,
+    )
+    from demo.implementation import OFFLINE_CLASS
+
+    project = demo_project("sjz_training")
+    training_class = TrainingClass.unscoped.get(project=project, name=OFFLINE_CLASS)
+    sessions = list(Session.unscoped.filter(training_class=training_class))
+    assert len(sessions) == 2
+    assert all(s.latitude and s.longitude and "石家庄" in s.venue_address for s in sessions)
+    assert training_class.trainees.count() == 5
+    assert FaceImpactAssessment.unscoped.filter(project=project).count() == 1
+    assert FaceConsent.objects.filter(trainee__training_class=training_class).count() == 2
+    assert FaceTemplate.objects.filter(trainee__training_class=training_class).count() == 2
+    records = AttendanceRecord.unscoped.filter(session__training_class=training_class)
+    face = records.filter(method=AttendanceMethod.FACE)
+    assert face.count() == 8  # two trainees, two sessions, in and out
+    assert all(r.face_match and r.within_window for r in face)
+    assert records.filter(method=AttendanceMethod.CONFIRMED).count() == 12
+    confirmations = PresenceConfirmation.unscoped.filter(session__in=sessions)
+    assert confirmations.filter(status="approved").count() == 12
+    outside = Finding.unscoped.filter(rule_code="TR-OUTSIDE-RADIUS")
+    assert outside.count() == 1
+    assert outside.get().subject_id == face.get(within_radius=False).pk
+    assert not Finding.unscoped.filter(
+        rule_code__in=["TR-FACE-MISMATCH", "TR-PHOTO-REUSED", "TR-OUTSIDE-SCHEDULE"]
+    ).exists()
+
+
+def test_demo_online_class_fed_through_the_api_services(seeded):
+    from apps.implementation.models import OnlineSupervision
+    from apps.online.models import IngestBatch, LearningRecord, OnlineExamResult
+    from demo.implementation import ONLINE_CLASS
+
+    project = demo_project("sjz_training")
+    assert project.training_classes.filter(name=ONLINE_CLASS).get().trainees.count() == 4
+    supervision = OnlineSupervision.unscoped.get(project=project)
+    assert supervision.configured_at is not None and supervision.fast_forward_blocked
+    assert sorted(IngestBatch.unscoped.filter(project=project).values_list("kind", flat=True)) == [
+        "exams",
+        "learning",
+    ]
+    records = LearningRecord.unscoped.filter(project=project)
+    assert records.count() == 16
+    assert records.get(fast_forwarded=True).counted_seconds == 0
+    assert records.filter(not_counted__contains="idle").count() == 1
+    assert OnlineExamResult.unscoped.filter(project=project).count() == 4
+    entries = AuditEntry.unscoped.filter(object_type="online.LearningRecord", project_id=project.pk)
+    assert entries.count() == 1  # one entry for the batch, none for the resend
+
+
+def test_demo_prestart_package_approved_and_monthly_report(seeded):
+    from apps.implementation.models import MonthlyReport, PackageStatus, PrestartPackage
+    from apps.implementation.services import prestart_deadline
+
+    project = demo_project("sjz_training")
+    package = PrestartPackage.unscoped.get(project=project)
+    assert package.status == PackageStatus.APPROVED
+    deadline = prestart_deadline(package)
+    assert deadline.status == DeadlineStatus.MET and deadline.met_at.date() <= deadline.due_on
+    report = MonthlyReport.unscoped.get(project=project, month="2026-11-01")
+    assert report.status == "submitted"
+    assert report.figures["sessions_held"] == 2 and report.figures["trainees"] == 5
