@@ -321,7 +321,7 @@ def demo_call_with_applications(office: User) -> AnnualCall:
         min_satisfaction_rate=Decimal("85"),
         opens_at=datetime.datetime(2026, 9, 1, 9, 0, tzinfo=SHANGHAI),
         closes_at=datetime.datetime(2026, 12, 31, 17, 0, tzinfo=SHANGHAI),
-        rubric_code="shenzhen-2027",
+        rubric_code="hebei-2027",
         similarity_threshold=Decimal("0.50"),
     )
     call_publish(user=office, call=call)

@@ -1,5 +1,5 @@
 """Demo of a finished expert review: 唐山's 2027 call, closed, screened, scored by five experts
-of the provincial pool on the Shenzhen rubric, ranked within its budget.
+of the provincial pool on the Hebei rubric, ranked within its budget.
 
 The sheets are generated — each application has a quality the experts agree on roughly, each
 expert a little noise — but they go through the same services an expert's form does."""
@@ -173,7 +173,7 @@ def _call(office: User) -> AnnualCall:
         min_satisfaction_rate=Decimal("85"),
         opens_at=base.datetime.datetime(2026, 9, 1, 9, 0, tzinfo=base.SHANGHAI),
         closes_at=base.datetime.datetime(2026, 12, 31, 17, 0, tzinfo=base.SHANGHAI),
-        rubric_code="shenzhen-2027",
+        rubric_code="hebei-2027",
         similarity_threshold=Decimal("0.50"),
     )
     call_publish(user=office, call=call)

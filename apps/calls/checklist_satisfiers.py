@@ -40,7 +40,9 @@ def _window(call) -> Satisfaction:
 
 
 def _rubric(call) -> Satisfaction:
-    return Satisfaction(bool(call.rubric_code), call.rubric_code or _("None chosen."))
+    from apps.review.rubric import rubric_title
+
+    return Satisfaction(bool(call.rubric_code), rubric_title(call.rubric_code) or _("None chosen."))
 
 
 def _targets(call) -> Satisfaction:

@@ -8,6 +8,15 @@ from .models import AnnualCall
 from .services import CALL_FIELDS
 
 
+def rubric_choices(jurisdiction) -> list[tuple[str, str]]:
+    """The rubrics of the call's jurisdiction root, by title (SZ 评审标准, issue 13 item 6)."""
+    from apps.review.rubric import rubrics_for
+
+    return [("", _("— choose a rubric —"))] + [
+        (rubric.code, f"{rubric.title}（{rubric.year}）") for rubric in rubrics_for(jurisdiction)
+    ]
+
+
 class CallForm(BootstrapFormMixin, forms.ModelForm):
     key_industries = forms.ModelMultipleChoiceField(
         label=_("Key industries called"),
@@ -34,6 +43,13 @@ class CallForm(BootstrapFormMixin, forms.ModelForm):
             province=jurisdiction.root, is_active=True
         )
         self.fields["key_industries"].widget.attrs["class"] = ""
+        self.fields["rubric_code"] = forms.ChoiceField(
+            label=_("Review rubric"),
+            required=False,
+            choices=rubric_choices(jurisdiction),
+            help_text=_("The rubrics of this jurisdiction; the expert review scores on it."),
+        )
+        self.fields["rubric_code"].widget.attrs["class"] = "form-select"
 
     def _post_clean(self):
         # Model validation happens in the service, which also sees the jurisdiction.

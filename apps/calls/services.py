@@ -65,6 +65,18 @@ def _check_office_of(user, jurisdiction) -> None:
     )
 
 
+def _check_rubric(jurisdiction, rubric_code: str) -> None:
+    """A call names a rubric of its own jurisdiction root (issue 13 item 6)."""
+    if not rubric_code:
+        return
+    from apps.review.rubric import RubricError, load_rubric, rubric_check_jurisdiction
+
+    try:
+        rubric_check_jurisdiction(load_rubric(rubric_code), jurisdiction)
+    except RubricError as error:
+        raise ValidationError({"rubric_code": str(error)}) from None
+
+
 def _check_industries(jurisdiction, key_industries) -> None:
     root = jurisdiction.root
     if not key_industries:
@@ -113,6 +125,7 @@ def call_create(*, user, jurisdiction, key_industries, **fields) -> AnnualCall:
     if unknown:
         raise TypeError(f"Unknown call fields: {', '.join(sorted(unknown))}")
     call = AnnualCall(jurisdiction=jurisdiction, created_by=user, **fields)
+    _check_rubric(jurisdiction, call.rubric_code)
     _check_industries(jurisdiction, key_industries)
     call.full_clean()
     call.save()
@@ -131,6 +144,7 @@ def call_update(*, user, call: AnnualCall, key_industries=None, **fields) -> Ann
         if name not in CALL_FIELDS:
             raise TypeError(f"Unknown call field: {name}")
         setattr(call, name, value)
+    _check_rubric(call.jurisdiction, call.rubric_code)
     call.full_clean()
     call.save()
     if key_industries is not None:

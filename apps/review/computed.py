@@ -1,6 +1,6 @@
-"""Items the platform scores from the application's structured data (SZ 1.2, 3.2, 3.3①),
-each with its derivation, so an expert checks rather than recounts — and overrides only with
-a written reason.
+"""Items the platform scores from the application's structured data (SZ 1.2, 3.2, 3.3①, and
+the bonus 7.1③ from the application's insurance-year figures), each with its derivation, so
+an expert checks rather than recounts — and overrides only with a written reason.
 
 "Relevant" (工伤预防、安全生产、职业卫生、宣传培训等方面) is decided by the rubric's list of
 field keywords against the field the applicant gave for the title, degree or experience; the
@@ -8,6 +8,7 @@ derivation says when a person's field did not match, which is where an expert ma
 """
 
 import datetime
+import itertools
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from apps.applications.models import DegreeLevel, TitleLevel
 
-from .rubric import ZERO, Rubric, SheetRow
+from .rubric import ZERO, BonusItem, Rubric, SheetRow
 
 
 @dataclass(frozen=True)
@@ -174,4 +175,55 @@ def computed_scores(rubric: Rubric, application) -> dict[str, ComputedScore]:
         computed = computed_score(rubric, row, application)
         if computed is not None:
             result[row.code] = computed
+    return result
+
+
+def _injury_rate_falling(item: BonusItem, application) -> tuple[bool, list[str]]:
+    """SZ 7.1③ 近两年工伤发生率呈下降趋势: the rate (‰) of each of the last `window_years`
+    years the application gives is below the year before it — so two years of decline need
+    three consecutive years of figures (近三年参保信息, HB §5)."""
+    rows = sorted(application.insuranceyear_set.all(), key=lambda row: row.year)
+    needed = item.window_years + 1
+    lines = [
+        _("%(year)s: injury incidence rate %(rate)s‰")
+        % {"year": row.year, "rate": row.injury_incidence_rate}
+        for row in rows
+    ]
+    recent = rows[-needed:]
+    if len(recent) < needed or recent[-1].year - recent[0].year != needed - 1:
+        lines.append(
+            _(
+                "The application gives no figures for %(n)d consecutive years, so a falling "
+                "trend over the last %(years)d years cannot be shown → 0"
+            )
+            % {"n": needed, "years": item.window_years}
+        )
+        return False, lines
+    falling = all(
+        later.injury_incidence_rate < earlier.injury_incidence_rate
+        for earlier, later in itertools.pairwise(recent)
+    )
+    if falling:
+        lines.append(
+            _("The rate fell every year from %(first)s to %(last)s → %(points)s")
+            % {"first": recent[0].year, "last": recent[-1].year, "points": item.high}
+        )
+    else:
+        lines.append(
+            _("The rate did not fall every year from %(first)s to %(last)s → 0")
+            % {"first": recent[0].year, "last": recent[-1].year}
+        )
+    return falling, lines
+
+
+def computed_bonus(rubric: Rubric, application) -> dict[str, ComputedScore]:
+    """The bonus items the platform computes (SZ 7.1③), with their derivation; an expert who
+    gives other points writes why (prefetch insuranceyear_set)."""
+    result = {}
+    for item in rubric.bonus_items:
+        if item.computed == "injury_rate_falling":
+            meets, lines = _injury_rate_falling(item, application)
+            result[item.code] = ComputedScore(
+                item.code, item.high if meets else ZERO, "yes" if meets else "no", tuple(lines)
+            )
     return result

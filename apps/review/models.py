@@ -136,6 +136,9 @@ class ExpertAssignment(ProjectOwnedModel):
     conflict_reason = models.CharField(_("declared conflict"), max_length=300, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     bonus = models.JSONField(_("bonus points (SZ 7.1)"), default=dict, blank=True)
+    bonus_reasons = models.JSONField(
+        _("reasons for departing from a computed bonus"), default=dict, blank=True
+    )
     vetoes = models.JSONField(_("veto flags with reasons (SZ 7.3)"), default=dict, blank=True)
     comment = models.TextField(_("overall comment"), blank=True)
 

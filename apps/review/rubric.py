@@ -17,6 +17,7 @@ naming the entry.
 
 import functools
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
@@ -32,6 +33,8 @@ VETO_SOURCES = {"expert", "screening_p1", "screening_p4", "zero_indicator"}
 COMBINATIONS = {"mean", "trimmed_mean"}
 ZERO_VETO_SCOPES = {"first_level", "any_indicator"}
 COUNTED_SUBJECTS = {"leader", "team_member", "past_project"}
+COMPUTED_BONUS = {"injury_rate_falling"}
+DIVISION_CODE = re.compile(r"^\d{6}$")
 
 
 class RubricError(ValueError):
@@ -120,6 +123,8 @@ class BonusItem:
     standard: str
     low: Decimal
     high: Decimal
+    computed: str = ""
+    window_years: int = 0
 
 
 @dataclass(frozen=True)
@@ -147,6 +152,7 @@ class Rubric:
     version: str
     title: str
     source: str
+    note: str
     step: Decimal
     combination: str
     trim_from: int
@@ -421,6 +427,17 @@ class _Loader:
                     _("%(where)s: the points must lie within 0–%(max)s.")
                     % {"where": at, "max": maximum}
                 )
+            computed = entry.get("computed") or ""
+            if computed and computed not in COMPUTED_BONUS:
+                raise RubricError(
+                    _("%(where)s: unknown computed bonus “%(computed)s”.")
+                    % {"where": at, "computed": computed}
+                )
+            if computed and low != high:
+                raise RubricError(
+                    _("%(where)s: a computed bonus gives fixed points, not a range.")
+                    % {"where": at}
+                )
             items.append(
                 BonusItem(
                     entry["code"],
@@ -428,6 +445,8 @@ class _Loader:
                     entry.get("standard", ""),
                     self.on_step(low, at),
                     self.on_step(high, at),
+                    computed=computed,
+                    window_years=int(entry.get("window_years", 2 if computed else 0)),
                 )
             )
         return tuple(items), maximum
@@ -504,13 +523,23 @@ class _Loader:
                 % {"where": self.name, "codes": ", ".join(repeated)}
             )
         bonus_items, bonus_max = self.bonus()
+        jurisdiction = str(_require(self.raw, "jurisdiction", self.name))
+        if not DIVISION_CODE.match(jurisdiction):
+            raise RubricError(
+                _(
+                    "%(where)s: the jurisdiction “%(code)s” is not the six-digit division code "
+                    "of the jurisdiction root the rubric belongs to."
+                )
+                % {"where": self.name, "code": jurisdiction}
+            )
         return Rubric(
             code=_require(self.raw, "code", self.name),
-            jurisdiction=str(self.raw.get("jurisdiction", "")),
+            jurisdiction=jurisdiction,
             year=int(_require(self.raw, "year", self.name)),
             version=str(self.raw.get("version", "1")),
             title=_require(self.raw, "title", self.name),
             source=self.raw.get("source", ""),
+            note=self.raw.get("note", ""),
             step=self.step,
             combination=method,
             trim_from=int(combination.get("trim_from", 5)),
@@ -565,3 +594,36 @@ def load_rubric(code: str) -> Rubric:
             _("%(where)s: its code is “%(code)s”.") % {"where": f"{code}.json", "code": rubric.code}
         )
     return rubric
+
+
+def rubrics_for(jurisdiction) -> list[Rubric]:
+    """The rubrics of a jurisdiction's root (a city's calls use its province's rubrics;
+    Shenzhen is a root of its own), newest year first — the choices of the call form."""
+    root = jurisdiction.root.code
+    found = [load_rubric(code) for code in rubric_codes()]
+    return sorted(
+        (rubric for rubric in found if rubric.jurisdiction == root),
+        key=lambda rubric: (-rubric.year, rubric.code),
+    )
+
+
+def rubric_check_jurisdiction(rubric: Rubric, jurisdiction) -> None:
+    """Refuses a rubric of another jurisdiction root: a Hebei call is not scored on Shenzhen's
+    standard (and its “鲜明深圳特色”)."""
+    root = jurisdiction.root
+    if rubric.jurisdiction != root.code:
+        raise RubricError(
+            _(
+                "The rubric “%(title)s” belongs to another jurisdiction (division code "
+                "%(code)s); a call of %(root)s is reviewed on a rubric of %(root)s."
+            )
+            % {"title": rubric.title, "code": rubric.jurisdiction, "root": root.name}
+        )
+
+
+def rubric_title(code: str) -> str:
+    """The rubric's title for pages, or the code itself when no such file exists any more."""
+    try:
+        return load_rubric(code).title if code else ""
+    except RubricError:
+        return code

@@ -35,7 +35,12 @@ def assignment_get(*, user, pk: int) -> ExpertAssignment:
     return (
         ExpertAssignment.objects.for_user(user)
         .select_related("application__call", "application__applicant", "round__call", "expert")
-        .prefetch_related("scores", "application__teammember_set", "application__pastproject_set")
+        .prefetch_related(
+            "scores",
+            "application__teammember_set",
+            "application__pastproject_set",
+            "application__insuranceyear_set",
+        )
         .get(pk=pk)
     )
 

@@ -34,8 +34,8 @@ from .results import (
     years_before,
     zero_vetoes,
 )
-from .rubric import RubricError, load_rubric, rubric_raw
-from .sheets import sheet_validate
+from .rubric import RubricError, load_rubric, rubric_check_jurisdiction, rubric_raw
+from .sheets import bonus_effective, sheet_validate
 from .workflow import ASSIGNMENT_WORKFLOW, ROUND_WORKFLOW
 
 
@@ -68,7 +68,7 @@ def review_round_open(
     if not rubric_code:
         raise ValidationError(_("The call names no rubric; set the rubric in force first."))
     try:
-        load_rubric(rubric_code)
+        rubric_check_jurisdiction(load_rubric(rubric_code), call.jurisdiction)
         snapshot = rubric_raw(rubric_code)
     except RubricError as error:
         raise ValidationError(str(error)) from None
@@ -177,6 +177,7 @@ def score_sheet_save(
     vetoes: dict,
     comment: str = "",
     submit: bool = False,
+    bonus_reasons: dict | None = None,
 ) -> ExpertAssignment:
     """Partial saves are allowed; submitting checks the whole sheet and locks it."""
     if assignment.expert_id != expert.pk:
@@ -192,12 +193,17 @@ def score_sheet_save(
         bonus=bonus,
         vetoes=vetoes,
         complete=submit,
+        bonus_reasons=bonus_reasons,
     )
     assignment.scores.all().delete()
     for row in rows:
         row.assignment = assignment
         row.save()
-    assignment.bonus = {k: str(v) for k, v in bonus.items() if v not in (None, "")}
+    bonus = bonus_effective(rubric, assignment.application, bonus, bonus_reasons or {})
+    assignment.bonus = {k: str(v) for k, v in bonus.items()}
+    assignment.bonus_reasons = {
+        code: reason.strip() for code, reason in (bonus_reasons or {}).items() if reason.strip()
+    }
     assignment.vetoes = {k: v for k, v in vetoes.items() if v}
     assignment.comment = comment
     assignment.save()

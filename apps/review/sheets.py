@@ -7,7 +7,10 @@ Input shape (what the form and the API send)::
     scores = {"2.3": {"level": "basic", "score": "4.5", "comment": ""},
               "1.2②": {"score": "2", "override_reason": "…"}}
     bonus = {"7.1②": "2"}
+    bonus_reasons = {"7.1③": "why the computed bonus does not apply"}
     vetoes = {"7.3①": "the reason"}
+
+A computed bonus item (7.1③) left blank takes the platform's value; other points need a reason.
 """
 
 from decimal import Decimal, InvalidOperation
@@ -15,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from .computed import computed_scores
+from .computed import computed_bonus, computed_scores
 from .models import ItemScore
 from .rubric import ZERO, Rubric, SheetRow
 
@@ -92,6 +95,29 @@ def _row_score(rubric: Rubric, row: SheetRow, entry: dict, computed, errors: lis
     )
 
 
+def bonus_effective(rubric: Rubric, application, bonus: dict, reasons: dict) -> dict:
+    """The bonus as it counts: what the expert gave, and for a computed item left blank the
+    platform's points. Raises a ValidationError keyed by the item when the expert departs
+    from a computed item without a reason."""
+    result = {code: value for code, value in bonus.items() if value not in (None, "")}
+    errors = {}
+    for code, computed in computed_bonus(rubric, application).items():
+        given = result.get(code)
+        if given is None:
+            if computed.score:
+                result[code] = str(computed.score)
+            continue
+        points = _number(given)
+        if points is not None and points != computed.score and not reasons.get(code, "").strip():
+            errors[code] = [
+                _("The platform computed %(computed)s; give a reason for other points.")
+                % {"computed": computed.score}
+            ]
+    if errors:
+        raise ValidationError(errors)
+    return result
+
+
 def _bonus_errors(rubric: Rubric, bonus: dict) -> dict:
     errors = {}
     for code, value in bonus.items():
@@ -123,7 +149,14 @@ def _veto_errors(rubric: Rubric, vetoes: dict) -> dict:
 
 
 def sheet_validate(
-    *, rubric: Rubric, assignment, scores: dict, bonus: dict, vetoes: dict, complete: bool
+    *,
+    rubric: Rubric,
+    assignment,
+    scores: dict,
+    bonus: dict,
+    vetoes: dict,
+    complete: bool,
+    bonus_reasons: dict | None = None,
 ) -> list[ItemScore]:
     """The sheet's rows ready to save, or a ValidationError keyed by row code. A complete
     sheet (on submission) needs every row; a partial save keeps what is filled in."""
@@ -146,6 +179,10 @@ def sheet_validate(
         else:
             rows.append(item)
     errors |= _bonus_errors(rubric, bonus)
+    try:
+        bonus_effective(rubric, assignment.application, bonus, bonus_reasons or {})
+    except ValidationError as error:
+        errors |= error.message_dict
     errors |= _veto_errors(rubric, {k: v for k, v in vetoes.items() if v is not None})
     if errors:
         raise ValidationError(errors)

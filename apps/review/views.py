@@ -15,6 +15,7 @@ from apps.calls.selectors import call_get
 from apps.core.forms import messages_add_service_errors, service_error_dict
 
 from . import exports, selectors, services
+from .computed import computed_bonus
 from .models import (
     AssignmentStatus,
     ExpertAssignment,
@@ -23,6 +24,7 @@ from .models import (
     RoundStatus,
 )
 from .results import sheet_totals
+from .rubric import rubric_title
 
 EXPORT_FORMATS = {"pdf", "xlsx"}
 
@@ -51,7 +53,7 @@ def review_rounds(request):
 def review_round_board(request, call_pk):
     call = _office_call(request, call_pk)
     review_round = selectors.round_for_call(user=request.user, call=call)
-    context = {"call": call, "round": review_round}
+    context = {"call": call, "round": review_round, "rubric_title": rubric_title(call.rubric_code)}
     if review_round is not None:
         closed = review_round.status == RoundStatus.CLOSED
         context |= {
@@ -148,6 +150,14 @@ def my_assignments(request):
     )
 
 
+def _bonus_reasons(post, rubric) -> dict:
+    return {
+        item.code: post.get(f"b-{item.code}-reason", "").strip()
+        for item in rubric.bonus_items
+        if item.computed
+    }
+
+
 def _sheet_input(post, rubric) -> tuple[dict, dict, dict]:
     scores = {}
     for row in rubric.rows:
@@ -214,6 +224,7 @@ def _sheet_sections(lines, posted, errors) -> list:
 def _extras(rubric, assignment, posted, errors) -> dict:
     if posted is not None:
         bonus = {item.code: posted.get(f"b-{item.code}", "") for item in rubric.bonus_items}
+        reasons = _bonus_reasons(posted, rubric)
         vetoes = {
             v.code: posted.get(f"v-{v.code}-reason", "")
             for v in rubric.expert_vetoes
@@ -222,9 +233,17 @@ def _extras(rubric, assignment, posted, errors) -> dict:
         comment = posted.get("comment", "")
     else:
         bonus, vetoes, comment = assignment.bonus, assignment.vetoes, assignment.comment
+        reasons = assignment.bonus_reasons
+    computed = computed_bonus(rubric, assignment.application)
     return {
         "bonus_rows": [
-            (item, bonus.get(item.code, ""), errors.get(item.code, []))
+            (
+                item,
+                bonus.get(item.code, ""),
+                errors.get(item.code, []),
+                computed.get(item.code),
+                reasons.get(item.code, ""),
+            )
             for item in rubric.bonus_items
         ],
         "veto_rows": [
@@ -263,6 +282,7 @@ def score_sheet(request, pk):
                 vetoes=vetoes,
                 comment=request.POST.get("comment", ""),
                 submit=submit,
+                bonus_reasons=_bonus_reasons(request.POST, rubric),
             )
             messages.success(
                 request, _("Score sheet submitted.") if submit else _("Score sheet saved.")

@@ -25,6 +25,12 @@ class CallFactory(factory.django.DjangoModelFactory):
     opens_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=30))
     closes_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=30))
     status = "published"
+    # The rubric of the call's own root (issue 13 item 6); the publication checklist needs one.
+    rubric_code = factory.LazyAttribute(
+        lambda call: {"130000": "hebei-2027", "440300": "shenzhen-2027"}.get(
+            call.jurisdiction.root.code, ""
+        )
+    )
 
     @factory.post_generation
     def key_industries(obj, create, extracted, **kwargs):

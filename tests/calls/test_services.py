@@ -22,6 +22,7 @@ def _call_data(**overrides):
         "max_amount_per_application": Decimal("300000.00"),
         "opens_at": now,
         "closes_at": now + datetime.timedelta(days=30),
+        "rubric_code": "hebei-2027",
     }
     data.update(overrides)
     return data

@@ -71,7 +71,7 @@ def reviewed_city(
     if name:
         kwargs["name"] = name
     jurisdiction = CityFactory(**kwargs)
-    call = CallFactory(jurisdiction=jurisdiction, rubric_code="shenzhen-2027")
+    call = CallFactory(jurisdiction=jurisdiction, rubric_code="hebei-2027")
     office = UserFactory(role=Role.OFFICE, organisation__jurisdiction=jurisdiction)
     hrss = UserFactory(role=Role.HRSS, organisation__jurisdiction=jurisdiction)
     unit = OrganisationFactory(
@@ -91,7 +91,7 @@ def reviewed_city(
     call.status = "closed"
     call.save(update_fields=["status"])
     review_round = ReviewRound.unscoped.create(
-        call=call, rubric_code="shenzhen-2027", status=RoundStatus.CLOSED, closed_at=timezone.now()
+        call=call, rubric_code="hebei-2027", status=RoundStatus.CLOSED, closed_at=timezone.now()
     )
     for rank, application in enumerate(city.applications, start=1):
         score = Decimal("90") - rank

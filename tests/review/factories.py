@@ -26,7 +26,7 @@ from tests.factories import (
     UserFactory,
 )
 
-RUBRIC = "shenzhen-2027"
+RUBRIC = "hebei-2027"
 
 
 class ExpertProfileFactory(factory.django.DjangoModelFactory):
@@ -77,7 +77,7 @@ def office_of(call):
 
 
 def review_call(**kwargs):
-    """An open call with the Shenzhen rubric in force."""
+    """An open call of a Hebei city with the Hebei rubric in force."""
     return CallFactory(**{"rubric_code": RUBRIC, **kwargs})
 
 

@@ -103,7 +103,7 @@ def test_the_round_keeps_the_calls_rubric_and_settings():
     call, office, _ = screened_call(1)
     review_round = open_round(call, office, per_application=5, deviation_margin=Decimal("10"))
     assert (review_round.rubric_code, review_round.experts_per_application) == (
-        "shenzhen-2027",
+        "hebei-2027",
         5,
     )
     assert review_round.deviation_margin == Decimal("10")
@@ -442,7 +442,7 @@ def test_closing_combines_ranks_and_proposes_within_the_budget():
 
 def test_the_result_keeps_the_combined_first_levels_and_bonus():
     _call, office, _apps, review_round, assignments = assigned(1)
-    submit(assignments[0], bonus={"7.1①": "5", "7.1③": "2"})
+    submit(assignments[0], bonus={"7.1①": "5", "7.1②": "2"})
     for assignment in assignments[1:]:
         submit(assignment)
     (result,) = services.review_round_close(user=office, review_round=review_round)

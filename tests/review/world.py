@@ -52,7 +52,7 @@ def expert_user(jurisdiction, **kwargs):
 
 
 def review_world(*, applications=2, experts=3, open_round=True) -> ReviewWorld:
-    call = CallFactory(rubric_code="shenzhen-2027")
+    call = CallFactory(rubric_code="hebei-2027")
     office = UserFactory(role=Role.OFFICE, organisation__jurisdiction=call.jurisdiction)
     submitted = [submitted_application(call)[0] for _ in range(applications)]
     AnnualCall.unscoped.filter(pk=call.pk).update(status="closed")
