@@ -135,6 +135,10 @@ def _rows_require(rows) -> None:
 
 def _text(rows: _Rows, i: int, row: dict, name: str, *, required=True, max_length=TEXT_MAX):
     value = row.get(name)
+    if type(value) is str:  # the common case, checked without the slow path's branches
+        stripped = value.strip()
+        if stripped and len(stripped) <= max_length:
+            return stripped
     if value is None or value == "":
         if required:
             rows.error(i, name, _("This field is required."))
@@ -420,11 +424,18 @@ def _bulk_insert(model, columns, rows) -> None:
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
 
-def _db_time(value: datetime.datetime):
-    """What the backend stores for an aware time (SQLite: naive UTC text, as Django does)."""
-    if connection.vendor == "sqlite":
-        return value.replace(tzinfo=None).isoformat(" ")
+def _naive_utc_text(value: datetime.datetime) -> str:
+    return value.replace(tzinfo=None).isoformat(" ")
+
+
+def _same(value):
     return value
+
+
+def _db_time_converter():
+    """What the backend stores for an aware UTC time (SQLite: naive UTC text, as Django does),
+    as a function chosen once per batch (the connection's vendor is a thread-local lookup)."""
+    return _naive_utc_text if connection.vendor == "sqlite" else _same
 
 
 def learning_records_ingest(*, user, project, rows, client=None) -> BatchAnswer:
@@ -514,7 +525,8 @@ def learning_records_ingest(*, user, project, rows, client=None) -> BatchAnswer:
     _reject_if(check, rows)
 
     def write(batch):
-        now = _db_time(timezone.now())
+        db_time = _db_time_converter()
+        now = db_time(timezone.now().astimezone(datetime.UTC))
         project_id, platform_id, batch_id = project.pk, user.organisation_id, batch.pk
         insert = [
             (
@@ -525,8 +537,8 @@ def learning_records_ingest(*, user, project, rows, client=None) -> BatchAnswer:
                 record_ids[i],
                 values[1],
                 values[2],
-                _db_time(values[3]),
-                _db_time(values[4]),
+                db_time(values[3]),
+                db_time(values[4]),
                 *values[5:],
                 now,
             )
