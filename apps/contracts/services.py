@@ -130,6 +130,35 @@ def advance_due(agreement: ServiceAgreement) -> Decimal:
 
 
 @transaction.atomic
+def _check_accepted(agreement: ServiceAgreement) -> None:
+    """HB §23: the balance (and any other payment after the advance) is paid once the office
+    has issued the acceptance-pass opinion (验收合格意见). There is no acceptance app yet, so
+    the gate is the project's stage: `payment`, which only the office's "accept" row of the
+    stage table (apps/projects/lifecycle.py, HB §23) sets. When the acceptance app exists,
+    this checks its passing opinion instead."""
+    accepted = (ProjectStage.PAYMENT, ProjectStage.ARCHIVED)
+    if agreement.project_id:
+        projects = [agreement.project]
+    else:  # a lot's agreement: every project of the lot is accepted first
+        projects = list(agreement.lot.projects.all()) if agreement.lot_id else []
+    waiting = [project for project in projects if project.stage not in accepted]
+    if not projects or waiting:
+        raise ValidationError(
+            {
+                "kind": _(
+                    "The balance and other payments follow the acceptance opinion (HB §23): "
+                    "%(projects)s has no passing acceptance yet."
+                )
+                % {
+                    "projects": "、".join(
+                        f"{project.name}（{project.get_stage_display()}）" for project in waiting
+                    )
+                    or "—"
+                }
+            }
+        )
+
+
 def payment_record(
     *,
     user,
@@ -179,6 +208,8 @@ def payment_record(
             )
     elif not has_advance:
         raise ValidationError({"kind": _("The advance (50 %) is paid first (HB §11).")})
+    else:
+        _check_accepted(agreement)
     remaining = agreement.amount - agreement.paid_total
     if amount > remaining:
         raise ValidationError(

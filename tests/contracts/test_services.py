@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.contracts import services
 from apps.contracts.models import Payment, ServiceAgreement
@@ -79,10 +79,19 @@ def test_the_advance_of_an_odd_amount_is_rounded_to_the_cent(world):
     assert services.advance_due(agreement) == Decimal("50000.01")
 
 
+def _accepted(agreement):
+    """The office's "accept" row (HB §23) has moved the project to the payment stage."""
+    from apps.projects.models import Project
+
+    Project.unscoped.filter(pk=agreement.project_id).update(stage=ProjectStage.PAYMENT)
+    agreement.project.refresh_from_db()
+
+
 def test_overpayment_is_refused(world):
     a, _ = world
     _p, _a, agreement = contracted(a, amount="468000.00")
     _pay(a, agreement, "advance", "234000.00")
+    _accepted(agreement)
     with pytest.raises(ValidationError) as error:
         _pay(a, agreement, "balance", "234000.01")
     assert "234000.00" in error.value.message_dict["amount"][0]
@@ -156,3 +165,28 @@ def test_a_contract_above_the_winning_bid_is_refused(world):
             uploaded_file=pdf(),
         )
     assert "amount" in error.value.message_dict
+
+
+# --- balance after acceptance (HB §23) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["balance", "other"])
+def test_no_balance_or_other_payment_before_the_acceptance_opinion(world, kind):
+    """HB §23: 收到项目验收合格意见后 … 支付尾款 — refused while the project is implemented."""
+    a, _ = world
+    _p, _a, agreement = contracted(a)
+    _pay(a, agreement, "advance", "234000.00")
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        _pay(a, agreement, kind, "1000.00")
+    assert "follow the acceptance opinion (HB §23)" in error.value.message_dict["kind"][0]
+    assert Payment.unscoped.filter(agreement=agreement).count() == 1
+
+
+def test_the_balance_is_paid_once_the_project_passed_acceptance(world):
+    a, _ = world
+    _p, _a, agreement = contracted(a)
+    _pay(a, agreement, "advance", "234000.00")
+    _accepted(agreement)
+    _pay(a, agreement, "balance", "234000.00")
+    agreement.refresh_from_db()
+    assert agreement.unpaid == 0
