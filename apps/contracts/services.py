@@ -129,7 +129,6 @@ def advance_due(agreement: ServiceAgreement) -> Decimal:
     return yuan(agreement.amount * ADVANCE_SHARE)
 
 
-@transaction.atomic
 def _check_accepted(agreement: ServiceAgreement) -> None:
     """HB §23: the balance (and any other payment after the advance) is paid once the office
     has issued the acceptance-pass opinion (验收合格意见). There is no acceptance app yet, so
@@ -159,6 +158,7 @@ def _check_accepted(agreement: ServiceAgreement) -> None:
         )
 
 
+@transaction.atomic
 def payment_record(
     *,
     user,
