@@ -78,6 +78,48 @@ class AnnualCall(ProjectOwnedModel):
         validators=[MinValueValidator(Decimal("0.10")), MaxValueValidator(Decimal("0.99"))],
         help_text=_("Share of an application's own text found in another one (0.10–0.99)."),
     )
+    similarity_figure_threshold = models.DecimalField(
+        _("copy-detection threshold for figures"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.30"),
+        validators=[MinValueValidator(Decimal("0.10")), MaxValueValidator(Decimal("0.99"))],
+        help_text=_(
+            "Share of an application's own figures (each number with the words around it) found "
+            "in another one (0.10–0.99). Catches copies of a template's filled-in figures."
+        ),
+    )
+    similarity_boilerplate_share = models.DecimalField(
+        _("copy detection: share of applications that makes wording common"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.050"),
+        validators=[MinValueValidator(Decimal("0.005")), MaxValueValidator(Decimal("0.500"))],
+        help_text=_(
+            "Wording or figures found in more than this share of the call's applications (and in "
+            "more than four) are the call's common text — template, regulations, stock phrases — "
+            "and are not evidence of copying (0.005–0.5)."
+        ),
+    )
+    similarity_near_miss_share = models.DecimalField(
+        _("copy detection: near misses listed from"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.80"),
+        validators=[MinValueValidator(Decimal("0.50")), MaxValueValidator(Decimal("1.00"))],
+        help_text=_(
+            "Pairs above this share of a threshold are listed for the reviewer too (0.5–1)."
+        ),
+    )
+    similarity_min_own_text = models.PositiveIntegerField(
+        _("copy detection: minimum own text (characters)"),
+        default=100,
+        validators=[MinValueValidator(20), MaxValueValidator(5000)],
+        help_text=_(
+            "An application with less text of its own once the common text is set aside cannot "
+            "be assessed on its text: the reviewer decides P4 (20–5000)."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=CallStatus.choices, default=CallStatus.DRAFT
     )

@@ -52,6 +52,10 @@ CALL_FIELDS = (
     "closes_at",
     "rubric_code",
     "similarity_threshold",
+    "similarity_figure_threshold",
+    "similarity_boilerplate_share",
+    "similarity_near_miss_share",
+    "similarity_min_own_text",
 )
 
 

@@ -228,33 +228,59 @@ def conformity_checks(application: Application) -> list[Check]:
     ]
 
 
-def copying_checks(application: Application, pairs) -> list[Check]:
-    threshold = application.call.similarity_threshold
+def _pair_reaches(pair, threshold: float, figure_threshold: float) -> bool:
+    found = getattr(pair, "found", None)
+    if found is None:  # stored without the engine's measures
+        return pair.score >= threshold
+    return found.reaches(threshold, figure_threshold)
+
+
+def _pair_evidence(pair) -> str:
+    found = getattr(pair, "found", None)
+    name = f"{pair.other.number} {pair.other.applicant.name}"
+    if found is None or found.basis != "figures":
+        return _("%(other)s: %(share)s of the own text") % {
+            "other": name,
+            "share": f"{pair.score:.0%}",
+        }
+    return _("%(other)s: %(share)s of the figures (%(shared)d figures the same)") % {
+        "other": name,
+        "share": f"{found.figure_score:.0%}",
+        "shared": found.shared_figures,
+    }
+
+
+def copying_checks(application: Application, pairs, own_text: int | None = None) -> list[Check]:
+    """SZ P4 (雷同). Fails when the own text or the figures of another unit's application
+    coincide above the call's thresholds; "cannot assess" (None, the reviewer decides) when too
+    little own text remains once the call's common text is set aside and no figures coincide;
+    passes otherwise. ``own_text``: the application's own text in shingles (None: unknown)."""
+    call = application.call
+    threshold = float(call.similarity_threshold)
+    figure_threshold = float(call.similarity_figure_threshold)
+    label = _("Not substantially the same as another application")
     mine = sorted(pairs, key=lambda p: p.score, reverse=True)
-    if not mine:
-        return [
-            Check(
-                "similarity",
-                _("Not substantially the same as another application"),
-                True,
-                _("No other application above the threshold of %(t)s.") % {"t": threshold},
-            )
-        ]
-    top = mine[0]
-    detail = "；".join(
-        f"{p.other.number} {p.other.applicant.name}: {p.score:.0%}" for p in mine[:5]
-    )
-    return [
-        Check(
-            "similarity",
-            _("Not substantially the same as another application"),
-            top.score < threshold,
-            detail,
-        )
-    ]
+    hits = [p for p in mine if _pair_reaches(p, threshold, figure_threshold)]
+    if hits:
+        return [Check("similarity", label, False, "；".join(_pair_evidence(p) for p in hits[:5]))]
+    near = "；".join(_pair_evidence(p) for p in mine[:5])
+    if own_text is not None and own_text < call.similarity_min_own_text:
+        detail = _(
+            "Cannot assess: about %(own)d characters of the application's own text remain once "
+            "the text common to the call's applications (template, regulations) is set aside, "
+            "fewer than the %(min)d this call needs to compare texts. Its figures were compared "
+            "and coincide with no other application's above %(ft)s. The reviewer decides."
+        ) % {"own": own_text, "min": call.similarity_min_own_text, "ft": figure_threshold}
+        return [Check("similarity", label, None, detail + (f"（{near}）" if near else ""))]
+    detail = _(
+        "No other application above the thresholds of this call (own text %(t)s, figures %(ft)s)."
+    ) % {"t": threshold, "ft": figure_threshold}
+    return [Check("similarity", label, True, detail + (f"（{near}）" if near else ""))]
 
 
-def all_checks(application: Application, pairs) -> dict[str, list[dict]]:
+def all_checks(
+    application: Application, pairs, *, own_text: int | None = None
+) -> dict[str, list[dict]]:
     """Written in the platform's language whoever runs them, like the deadline findings: the
     applicant reads them as the reasons of a rejection (SZ 初评)."""
     with translation.override(settings.LANGUAGE_CODE):
@@ -264,7 +290,7 @@ def all_checks(application: Application, pairs) -> dict[str, list[dict]]:
             ],
             Indicator.FORMAL_COMPLETENESS: [asdict(c) for c in formal_checks(application)],
             Indicator.PROJECT_CONFORMITY: [asdict(c) for c in conformity_checks(application)],
-            Indicator.NO_COPYING: [asdict(c) for c in copying_checks(application, pairs)],
+            Indicator.NO_COPYING: [asdict(c) for c in copying_checks(application, pairs, own_text)],
         }
 
 

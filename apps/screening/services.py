@@ -29,8 +29,6 @@ from .models import (
 from .similarity import SimilarityIndex
 
 FOUR_PLACES = Decimal("0.0001")
-# Pairs above this share of the threshold are listed for the reviewer as near misses.
-NEAR_MISS_SHARE = 0.8
 
 
 def _reference_applications(call: AnnualCall):
@@ -50,8 +48,12 @@ def similarity_index_for_call(*, call: AnnualCall) -> tuple[SimilarityIndex, lis
             "applicant"
         )
     )
+    near_miss = float(call.similarity_near_miss_share)
     index = SimilarityIndex(
-        threshold=float(call.similarity_threshold) * NEAR_MISS_SHARE,
+        threshold=float(call.similarity_threshold) * near_miss,
+        figure_threshold=float(call.similarity_figure_threshold) * near_miss,
+        max_df=float(call.similarity_boilerplate_share),
+        min_own_text=call.similarity_min_own_text,
         boilerplate_texts=[call.body] if call.body else [],
     )
     for application in current:
@@ -66,9 +68,12 @@ def _applicants_of(ids) -> dict[int, int]:
     return dict(Application.unscoped.filter(pk__in=ids).values_list("pk", "applicant_id"))
 
 
-def similarity_pairs_compute(*, call: AnnualCall) -> list[SimilarityPair]:
-    """Stores every pair above 0.8 × the call's threshold (the reviewer sees near misses too);
-    the P4 check itself uses the threshold.
+def similarity_pairs_compute(*, call: AnnualCall) -> tuple[list[SimilarityPair], dict]:
+    """Stores every pair above the call's near-miss share of its thresholds (the reviewer sees
+    near misses too); the P4 check itself uses the thresholds. Each pair's score is the measure
+    it was found on (text or figures). Returns the pairs (unsaved copies carrying ``found``, the
+    engine's pair with both measures) and {application id: its own text once the call's common
+    text is set aside, in shingles (about characters)}.
 
     Only pairs of different applicants: SZ P4 asks whether the material coincides with that
     of *other units* (与其它单位提交的申报材料), so an applicant's own earlier-year text is
@@ -77,9 +82,7 @@ def similarity_pairs_compute(*, call: AnnualCall) -> list[SimilarityPair]:
     current_ids = {application.pk for application in current}
     now = timezone.now()
     SimilarityPair.unscoped.filter(call=call).delete()
-    found_pairs = index.suspicious_pairs(
-        threshold=float(call.similarity_threshold) * NEAR_MISS_SHARE
-    )
+    found_pairs = index.suspicious_pairs()
     applicant = _applicants_of(
         {int(p.doc_a) for p in found_pairs} | {int(p.doc_b) for p in found_pairs}
     )
@@ -91,18 +94,18 @@ def similarity_pairs_compute(*, call: AnnualCall) -> list[SimilarityPair]:
         for application_id, other_id in ((a, b), (b, a)):
             if application_id not in current_ids:
                 continue
-            pairs.append(
-                SimilarityPair(
-                    call=call,
-                    application_id=application_id,
-                    other_id=other_id,
-                    score=Decimal(str(found.score)).quantize(FOUR_PLACES),
-                    jaccard=Decimal(str(found.jaccard)).quantize(FOUR_PLACES),
-                    computed_at=now,
-                )
+            pair = SimilarityPair(
+                call=call,
+                application_id=application_id,
+                other_id=other_id,
+                score=Decimal(str(found.score)).quantize(FOUR_PLACES),
+                jaccard=Decimal(str(found.jaccard)).quantize(FOUR_PLACES),
+                computed_at=now,
             )
+            pair.found = found
+            pairs.append(pair)
     SimilarityPair.unscoped.bulk_create(pairs)
-    return pairs
+    return pairs, {a.pk: int(index.shingle_set(str(a.pk)).size) for a in current}
 
 
 @transaction.atomic
@@ -114,9 +117,11 @@ def screening_run(*, call: AnnualCall, user=None) -> int:
         and (user.role != Role.OFFICE or user.organisation.jurisdiction_id != call.jurisdiction_id)
     ):
         raise PermissionDenied(_("Only the office of this jurisdiction runs its screening."))
-    pairs = similarity_pairs_compute(call=call)
+    pairs, own_text = similarity_pairs_compute(call=call)
+    found = {(p.application_id, p.other_id): p.found for p in pairs}
     by_application = defaultdict(list)
     for pair in SimilarityPair.unscoped.filter(call=call).select_related("other__applicant"):
+        pair.found = found.get((pair.application_id, pair.other_id))
         by_application[pair.application_id].append(pair)
     applications = Application.unscoped.filter(
         call=call, status__in=COUNTED_STATUSES
@@ -130,7 +135,11 @@ def screening_run(*, call: AnnualCall, user=None) -> int:
             continue
         review.computed_at = timezone.now()
         review.save(update_fields=["computed_at"])
-        for indicator, checks in all_checks(application, by_application[application.pk]).items():
+        for indicator, checks in all_checks(
+            application,
+            by_application[application.pk],
+            own_text=own_text.get(application.pk),
+        ).items():
             IndicatorVerdict.objects.update_or_create(
                 review=review,
                 indicator=indicator,

@@ -26,6 +26,23 @@ OWN_WORDS = [
     "精工机械车间冲压设备四十六台，手指压伤占全部工伤的六成，光电保护装置老化严重。"
     "我们将推行上锁挂牌程序，车间主任带头签订安全承诺书，并按月公布违章积分排名。",
 ]
+# Enough own words per application for the copy check to assess (the call's minimum own
+# text): each applicant's paragraph goes on with more of its own.
+OWN_WORDS = [
+    words + more
+    for words, more in zip(
+        OWN_WORDS,
+        [
+            "塔吊司机和信号工的配合失误去年造成两次吊物坠落，幸未伤人。我们请老师傅录制口令示范视频，"
+            "新工人进场第一周必须跟班学习，考核通过后才能单独上岗。",
+            "夜班操作人员对报警阈值的理解参差不齐，有人把低限报警当作仪表故障。培训将结合本厂三年来的"
+            "报警记录逐条讲解，并在中控室张贴处置流程卡。",
+            "老员工习惯用脚踏开关连续冲压，拆除保护罩的情况屡禁不止。车间将把安全装置完好率纳入班组"
+            "绩效，每周由设备员抽查，发现拆改当日停机整改。",
+        ],
+        strict=True,
+    )
+]
 
 
 def _narrative(text: str) -> dict:

@@ -250,7 +250,7 @@ def test_small_corpora_still_work(extra):
 
 def test_threshold_is_configurable_per_call(call_corpus):
     texts, _index = call_corpus
-    strict = SimilarityIndex(threshold=0.75)
+    strict = SimilarityIndex(threshold=0.75, figure_threshold=0.99)
     for doc_id, text in texts.items():
         strict.add(doc_id, text)
     assert pair_ids(strict.suspicious_pairs()) == {frozenset({"app-07", "copy-10"})}

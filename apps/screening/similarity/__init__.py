@@ -8,7 +8,8 @@ the ranked :class:`SuspiciousPair` list and the :class:`Passage` highlights.
 Pipeline
 ========
 
-1. **Normalisation** (:func:`normalize`): NFKC (full-width letters/digits/
+1. **Normalisation** (:func:`normalize`; :func:`normalized_codes` does the same
+   for a whole text in one pass through per-code-point tables): NFKC (full-width letters/digits/
    punctuation become ASCII, ㈠ becomes (一) ...), lowercase, drop whitespace,
    punctuation and symbols (Chinese and ASCII), and -- by default -- fold every
    run of digits to ``0``, because changing figures ("培训120人次" ->
@@ -42,6 +43,16 @@ Pipeline
    short application copied into a long one, still scores high, while the
    Jaccard of such a pair is diluted by the additions. Both figures are
    reported.
+6b. **Figures** (:func:`figure_hashes`): each number with two normalised
+   characters of context on both sides, digits *not* folded, discounted by
+   document frequency like the shingles and searched with its own MinHash LSH:
+   on a call whose applications all fill in one template, the figures are what
+   a copy that keeps the source's figures shares with it. A pair counts on its
+   figures when it shares ``min_shared_figures`` of them and their containment
+   reaches ``figure_threshold``. A document with fewer than ``min_own_text``
+   distinctive text shingles cannot be assessed on its text
+   (:meth:`SimilarityIndex.assessable`): the screening says so instead of
+   passing it.
 7. **Passages** (:func:`matching_passages`): sentence pairs of two documents
    whose non-boilerplate shingle overlap is high, with offsets into both
    original texts; :func:`highlight_spans` turns the offsets into
@@ -64,9 +75,13 @@ why). Everything listed in ``__all__`` is importable from
 from .defaults import (
     DEFAULT_DF_FLOOR,
     DEFAULT_ESTIMATE_SIGMAS,
+    DEFAULT_FIGURE_CONTEXT,
+    DEFAULT_FIGURE_THRESHOLD,
     DEFAULT_LSH_RECALL,
     DEFAULT_MAX_DF,
+    DEFAULT_MIN_OWN_TEXT,
     DEFAULT_MIN_SHARED,
+    DEFAULT_MIN_SHARED_FIGURES,
     DEFAULT_MIN_SIZE_RATIO,
     DEFAULT_NGRAM,
     DEFAULT_NUM_PERM,
@@ -81,7 +96,9 @@ from .results import Passage, SuspiciousPair, highlight_spans, matching_passages
 from .text import (
     Sentence,
     char_shingles,
+    document_features,
     exact_overlap,
+    figure_hashes,
     normalize,
     sentence_shingle_sets,
     shingle_hashes,
@@ -91,9 +108,13 @@ from .text import (
 __all__ = [
     "DEFAULT_DF_FLOOR",
     "DEFAULT_ESTIMATE_SIGMAS",
+    "DEFAULT_FIGURE_CONTEXT",
+    "DEFAULT_FIGURE_THRESHOLD",
     "DEFAULT_LSH_RECALL",
     "DEFAULT_MAX_DF",
+    "DEFAULT_MIN_OWN_TEXT",
     "DEFAULT_MIN_SHARED",
+    "DEFAULT_MIN_SHARED_FIGURES",
     "DEFAULT_MIN_SIZE_RATIO",
     "DEFAULT_NGRAM",
     "DEFAULT_NUM_PERM",
@@ -107,7 +128,9 @@ __all__ = [
     "SimilarityIndex",
     "SuspiciousPair",
     "char_shingles",
+    "document_features",
     "exact_overlap",
+    "figure_hashes",
     "highlight_spans",
     "jaccard_floor",
     "lsh_parameters",

@@ -58,3 +58,26 @@ DEFAULT_PASSAGE_THRESHOLD = 0.5
 #: about 12 characters): two short sentences that share a stock phrase are
 #: not a copied passage.
 DEFAULT_PASSAGE_MIN_SHARED = 8
+
+#: Figures (:func:`figure_hashes`): a run of digits with this many normalised
+#: characters on each side ("培训3000人次"), so that the same number in another
+#: slot of the template ("3000万元") is another figure.
+DEFAULT_FIGURE_CONTEXT = 2
+#: A pair whose figures coincide is reported only if it shares at least this
+#: many distinctive figures (a handful of common figures -- 12 months, 100 % --
+#: are discounted as boilerplate like any frequent shingle; a few coincidences
+#: remain between unrelated applications of a template, ~0-3 in the benchmark).
+DEFAULT_MIN_SHARED_FIGURES = 10
+#: An application with fewer distinctive (non-boilerplate) text shingles than
+#: this -- about this many characters of its own words -- cannot be assessed on
+#: its text: its P4 verdict is "cannot assess" unless its figures match another
+#: application's. Text matches are reported only between applications that both
+#: reach it, so two template-only applications that share a rare phrasing of the
+#: template are not taken for copies of each other.
+DEFAULT_MIN_OWN_TEXT = 100
+#: Figures threshold: share of the smaller figure set found in the other one.
+#: Lower than the text threshold because coincidences are rare (each figure is
+#: a number in its context) while a copy that keeps the source's form figures
+#: usually has figures of its own paragraphs too (templated bench: figures-kept
+#: copies >= ~0.45, unrelated pairs never reach ``DEFAULT_MIN_SHARED_FIGURES``).
+DEFAULT_FIGURE_THRESHOLD = 0.3

@@ -1,6 +1,7 @@
 """The similarity index of one call: documents and reference documents, the boilerplate
-discount (explicit texts and document frequency), MinHash LSH candidate search, exact pair
-scoring (containment and Jaccard) and the ranked suspicious pairs."""
+discount (explicit texts and document frequency), MinHash LSH candidate search on the text
+and on the figures, exact pair scoring (containment and Jaccard), the ranked suspicious pairs
+and which documents have too little own text to be assessed."""
 
 from __future__ import annotations
 
@@ -14,9 +15,13 @@ from datasketch import MinHash, MinHashLSH
 
 from .defaults import (
     DEFAULT_DF_FLOOR,
+    DEFAULT_FIGURE_CONTEXT,
+    DEFAULT_FIGURE_THRESHOLD,
     DEFAULT_LSH_RECALL,
     DEFAULT_MAX_DF,
+    DEFAULT_MIN_OWN_TEXT,
     DEFAULT_MIN_SHARED,
+    DEFAULT_MIN_SHARED_FIGURES,
     DEFAULT_MIN_SIZE_RATIO,
     DEFAULT_NGRAM,
     DEFAULT_NUM_PERM,
@@ -28,10 +33,26 @@ from .results import Passage, SuspiciousPair, matching_passages
 from .text import (
     _EMPTY,
     _member,
+    _sorted_unique,
     _validate_n,
+    document_features,
     exact_overlap,
-    shingle_hashes,
 )
+
+TEXT, FIGURES = "text", "figures"
+
+
+def _frequent(arrays: list[np.ndarray], cutoff: int) -> np.ndarray:
+    """Sorted values found in more than ``cutoff`` of the (unique-valued) arrays."""
+    if not arrays:
+        return _EMPTY
+    values = np.concatenate(arrays)
+    if not values.size:
+        return _EMPTY
+    values.sort()
+    starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
+    counts = np.diff(np.append(starts, values.size))
+    return values[starts[counts > cutoff]]
 
 
 class SimilarityIndex:
@@ -77,6 +98,24 @@ class SimilarityIndex:
     **Reference documents** (``add(..., reference=True)``) are indexed and
     compared with the current documents, but pairs of two references are not
     reported (they were screened in their own year).
+
+    **Figures.** On a call whose applications all follow one template, the
+    discount leaves little text: the template is everybody's, and a copy that
+    keeps the source's figures differs from the source in nothing the text
+    shingles see (they fold digits). Each document therefore also has a set of
+    *figures* (:func:`figure_hashes`: a number with its context, not folded),
+    discounted by the same frequency rule (12个月, 100%), with its own MinHash
+    LSH; a pair is reported on its figures when it shares at least
+    ``min_shared_figures`` of them and their containment reaches the threshold.
+    A copy that changes the figures is still found on its text when the text
+    is the applicant's own (not the template).
+
+    **Too little own text.** A document with fewer than ``min_own_text``
+    distinctive text shingles cannot be assessed on its text
+    (:meth:`assessable` is False): the screening must say so rather than pass
+    it. Text matches are reported only between documents that both reach it,
+    so template-only documents sharing a rare phrasing are not taken for
+    copies; their figures are still compared.
     """
 
     def __init__(
@@ -93,6 +132,10 @@ class SimilarityIndex:
         min_size_ratio: float = DEFAULT_MIN_SIZE_RATIO,
         lsh_recall: float = DEFAULT_LSH_RECALL,
         fold_digits: bool = True,
+        figure_threshold: float = DEFAULT_FIGURE_THRESHOLD,
+        min_own_text: int = DEFAULT_MIN_OWN_TEXT,
+        min_shared_figures: int = DEFAULT_MIN_SHARED_FIGURES,
+        figure_context: int = DEFAULT_FIGURE_CONTEXT,
     ) -> None:
         _validate_n(n)
         if not 0.0 < threshold <= 1.0:
@@ -111,21 +154,33 @@ class SimilarityIndex:
         self.min_size_ratio = min_size_ratio
         self.lsh_recall = lsh_recall
         self.fold_digits = fold_digits
+        if min_own_text < 0 or min_shared_figures < 1:
+            raise ValueError("min_own_text must be >= 0 and min_shared_figures >= 1")
+        if not 0.0 < figure_threshold <= 1.0:
+            raise ValueError("figure_threshold must be in (0, 1]")
+        self.figure_threshold = figure_threshold
+        self.min_own_text = min_own_text
+        self.min_shared_figures = min_shared_figures
+        self.figure_context = figure_context
         self._texts: dict[str, str] = {}
         self._raw: dict[str, np.ndarray] = {}
+        self._raw_figures: dict[str, np.ndarray] = {}
         self._references: set[str] = set()
         self._explicit: list[np.ndarray] = []
         self._explicit_sorted = _EMPTY
+        self._explicit_figures: list[np.ndarray] = []
+        self._explicit_figures_sorted = _EMPTY
         self._built = False
         self._boilerplate = _EMPTY
+        self._boilerplate_figures = _EMPTY
         self._df_cutoff = 0
         self._sets: dict[str, np.ndarray] = {}
+        self._figure_sets: dict[str, np.ndarray] = {}
         self._sketches: dict[str, MinHash] = {}
-        # Documents with a sketch, their signatures (rows) and reference flags.
-        self._rows: list[str] = []
-        self._signatures = np.empty((0, num_perm), dtype=np.uint32)
-        self._reference_rows = np.empty(0, dtype=bool)
-        self._lsh: dict[tuple[int, int], MinHashLSH] = {}
+        # Per channel (text, figures): documents with a sketch, their sketches,
+        # signatures (rows) and reference flags.
+        self._channels: dict[str, dict] = {}
+        self._lsh: dict[tuple[str, int, int], MinHashLSH] = {}
         self._hasher = _MinHasher(num_perm, seed)
         #: Seconds spent in the phases of the last :meth:`build`.
         self.build_timings: dict[str, float] = {}
@@ -141,15 +196,22 @@ class SimilarityIndex:
         if doc_id in self._texts:
             raise ValueError(f"duplicate document id {doc_id!r}")
         self._texts[doc_id] = text
-        self._raw[doc_id] = shingle_hashes(text, self.n, fold_digits=self.fold_digits)
+        self._raw[doc_id], self._raw_figures[doc_id] = document_features(
+            text, self.n, fold_digits=self.fold_digits, figure_context=self.figure_context
+        )
         if reference:
             self._references.add(doc_id)
         self._built = False
 
     def add_boilerplate(self, text: str) -> None:
         """Text whose shingles are always ignored (the call, its template ...)."""
-        self._explicit.append(shingle_hashes(text, self.n, fold_digits=self.fold_digits))
-        self._explicit_sorted = np.unique(np.concatenate(self._explicit))
+        shingles, figures = document_features(
+            text, self.n, fold_digits=self.fold_digits, figure_context=self.figure_context
+        )
+        self._explicit.append(shingles)
+        self._explicit_sorted = _sorted_unique(np.concatenate(self._explicit))
+        self._explicit_figures.append(figures)
+        self._explicit_figures_sorted = _sorted_unique(np.concatenate(self._explicit_figures))
         self._built = False
 
     def __len__(self) -> int:
@@ -188,31 +250,55 @@ class SimilarityIndex:
         """
         started = time.perf_counter()
         self._df_cutoff = self.df_cutoff
-        raws = list(self._raw.values())
-        frequent = _EMPTY
-        if raws:
-            uniques, counts = np.unique(np.concatenate(raws), return_counts=True)
-            frequent = uniques[counts > self._df_cutoff]
-        self._boilerplate = np.union1d(frequent, self._explicit_sorted)
+        self._boilerplate = _sorted_unique(
+            np.concatenate(
+                [_frequent(list(self._raw.values()), self._df_cutoff), self._explicit_sorted]
+            )
+        )
+        self._boilerplate_figures = _sorted_unique(
+            np.concatenate(
+                [
+                    _frequent(list(self._raw_figures.values()), self._df_cutoff),
+                    self._explicit_figures_sorted,
+                ]
+            )
+        )
         self._sets = {
             doc_id: raw[~_member(raw, self._boilerplate)] for doc_id, raw in self._raw.items()
         }
-        discounted = time.perf_counter()
-        self._sketches = {
-            doc_id: self._hasher.sketch(shingles)
-            for doc_id, shingles in self._sets.items()
-            if shingles.size >= self.min_shared
+        self._figure_sets = {
+            doc_id: raw[~_member(raw, self._boilerplate_figures)]
+            for doc_id, raw in self._raw_figures.items()
         }
-        self._rows = list(self._sketches)
-        self._signatures = np.array(
-            [self._sketches[d].hashvalues for d in self._rows], dtype=np.uint32
-        ).reshape(len(self._rows), self.num_perm)
-        self._reference_rows = np.array([d in self._references for d in self._rows], dtype=bool)
+        discounted = time.perf_counter()
+        # Only documents that can take part in a reported pair get a sketch.
+        text_minimum = max(self.min_shared, self.min_own_text)
+        self._channels = {
+            TEXT: self._channel(self._sets, text_minimum),
+            FIGURES: self._channel(self._figure_sets, self.min_shared_figures),
+        }
+        self._sketches = self._channels[TEXT]["sketches"]
         self._lsh = {}
         self._built = True
         self.build_timings = {
             "document_frequency": discounted - started,
             "minhash": time.perf_counter() - discounted,
+        }
+
+    def _channel(self, sets: dict[str, np.ndarray], minimum: int) -> dict:
+        sketches = {
+            doc_id: self._hasher.sketch(values)
+            for doc_id, values in sets.items()
+            if values.size >= minimum
+        }
+        rows = list(sketches)
+        return {
+            "sketches": sketches,
+            "rows": rows,
+            "signatures": np.array([sketches[d].hashvalues for d in rows], dtype=np.uint32).reshape(
+                len(rows), self.num_perm
+            ),
+            "references": np.array([d in self._references for d in rows], dtype=bool),
         }
 
     def _ensure_built(self) -> None:
@@ -230,8 +316,17 @@ class SimilarityIndex:
         self._ensure_built()
         return self._sets[doc_id]
 
+    def figure_set(self, doc_id: str) -> np.ndarray:
+        """Sorted non-boilerplate figure hashes of a document."""
+        self._ensure_built()
+        return self._figure_sets[doc_id]
+
+    def assessable(self, doc_id: str) -> bool:
+        """Whether the document has enough own text (``min_own_text``) to be assessed."""
+        return self.shingle_set(doc_id).size >= self.min_own_text
+
     def minhash(self, doc_id: str) -> MinHash | None:
-        """The document's MinHash (None if it has too few distinctive shingles)."""
+        """The document's text MinHash (None if too little distinctive text to compare)."""
         self._ensure_built()
         return self._sketches.get(doc_id)
 
@@ -243,13 +338,18 @@ class SimilarityIndex:
             recall=self.lsh_recall,
         )
 
-    def _lsh_for(self, params: LSHParameters) -> MinHashLSH:
+    def _lsh_for(self, params: LSHParameters, channel: str = TEXT) -> MinHashLSH:
         self._ensure_built()
-        key = (params.bands, params.rows)
+        key = (channel, params.bands, params.rows)
         lsh = self._lsh.get(key)
         if lsh is None:
-            # Keys are row numbers into self._rows / self._signatures.
-            lsh = MinHashLSH(threshold=params.jaccard_floor, num_perm=self.num_perm, params=key)
+            data = self._channels[channel]
+            # Keys are row numbers into the channel's rows / signatures.
+            lsh = MinHashLSH(
+                threshold=params.jaccard_floor,
+                num_perm=self.num_perm,
+                params=(params.bands, params.rows),
+            )
             # Insertion allocates one bucket set per (document, band) and nothing
             # cyclic; without this, the allocations trigger full garbage-collector
             # passes over everything the host process holds (2-3x slower).
@@ -257,8 +357,8 @@ class SimilarityIndex:
             gc.disable()
             try:
                 with lsh.insertion_session() as session:
-                    for row, doc_id in enumerate(self._rows):
-                        session.insert(row, self._sketches[doc_id], check_duplication=False)
+                    for row, doc_id in enumerate(data["rows"]):
+                        session.insert(row, data["sketches"][doc_id], check_duplication=False)
             finally:
                 if gc_enabled:
                     gc.enable()
@@ -273,9 +373,9 @@ class SimilarityIndex:
             return (y, x) if x_ref else (x, y)
         return (x, y) if x <= y else (y, x)
 
-    def _colliding_rows(self, lsh: MinHashLSH) -> np.ndarray:
+    @staticmethod
+    def _colliding_rows(lsh: MinHashLSH, n_rows: int) -> np.ndarray:
         """Row pairs (i < j) sharing at least one LSH bucket, as an (m, 2) array."""
-        n_rows = len(self._rows)
         codes: set[int] = set()
         if n_rows < 2:
             return np.empty((0, 2), dtype=np.int64)
@@ -292,7 +392,9 @@ class SimilarityIndex:
         flat.sort()
         return np.stack(np.divmod(flat, n_rows), axis=1)
 
-    def candidate_pairs(self, threshold: float | None = None) -> list[tuple[str, str]]:
+    def candidate_pairs(
+        self, threshold: float | None = None, figure_threshold: float | None = None
+    ) -> list[tuple[str, str]]:
         """Pairs to compare exactly for ``threshold`` (default: the index's).
 
         The pairs that share an LSH bucket (bands tuned by
@@ -301,56 +403,132 @@ class SimilarityIndex:
         (``LSHParameters.estimate_floor``). Each pair once, ordered as in
         :class:`SuspiciousPair`; sorted. ``candidate_stats`` records the counts.
         """
-        params = self.lsh_parameters(threshold)
-        lsh = self._lsh_for(params)
-        rows = self._colliding_rows(lsh)
-        collisions = len(rows)
-        rows = rows[~(self._reference_rows[rows[:, 0]] & self._reference_rows[rows[:, 1]])]
-        keep = np.empty(len(rows), dtype=bool)
-        for start in range(0, len(rows), 65536):  # bounded memory
-            chunk = rows[start : start + 65536]
-            equal = self._signatures[chunk[:, 0]] == self._signatures[chunk[:, 1]]
-            keep[start : start + len(chunk)] = equal.mean(axis=1) >= params.estimate_floor
-        rows = rows[keep]
-        self.candidate_stats = {"lsh_collisions": collisions, "candidates": len(rows)}
-        names = self._rows
-        return sorted(self._ordered(names[i], names[j]) for i, j in rows.tolist())
+        figure_threshold = self.figure_threshold if figure_threshold is None else figure_threshold
+        stats = {"lsh_collisions": 0, "candidates": 0}
+        found: set[tuple[str, str]] = set()
+        for channel, params in (
+            (TEXT, self.lsh_parameters(threshold)),
+            (FIGURES, self.lsh_parameters(figure_threshold)),
+        ):
+            lsh = self._lsh_for(params, channel)
+            data = self._channels[channel]
+            rows = self._colliding_rows(lsh, len(data["rows"]))
+            stats["lsh_collisions"] += len(rows)
+            refs = data["references"]
+            rows = rows[~(refs[rows[:, 0]] & refs[rows[:, 1]])]
+            keep = np.empty(len(rows), dtype=bool)
+            signatures = data["signatures"]
+            for start in range(0, len(rows), 65536):  # bounded memory
+                chunk = rows[start : start + 65536]
+                equal = signatures[chunk[:, 0]] == signatures[chunk[:, 1]]
+                keep[start : start + len(chunk)] = equal.mean(axis=1) >= params.estimate_floor
+            names = data["rows"]
+            found.update(self._ordered(names[i], names[j]) for i, j in rows[keep].tolist())
+        stats["candidates"] = len(found)
+        self.candidate_stats = stats
+        return sorted(found)
 
-    def compare(self, doc_a: str, doc_b: str) -> SuspiciousPair:
-        """Exact Jaccard and containment of two documents (any two, no threshold)."""
+    def compare(
+        self,
+        doc_a: str,
+        doc_b: str,
+        threshold: float | None = None,
+        figure_threshold: float | None = None,
+    ) -> SuspiciousPair:
+        """Exact overlap of the text and the figures of two documents (any two).
+
+        The thresholds (default: the index's) only choose ``basis``: the
+        measure that reaches its threshold (text first), else the one closest
+        to it; ``score`` is that measure.
+        """
         self._ensure_built()
         doc_a, doc_b = self._ordered(doc_a, doc_b)
         a, b = self._sets[doc_a], self._sets[doc_b]
-        shared = exact_overlap(a, b)
-        smaller = min(a.size, b.size)
-        union = a.size + b.size - shared
+        fa, fb = self._figure_sets[doc_a], self._figure_sets[doc_b]
+        return self.pair_from_overlaps(
+            doc_a,
+            doc_b,
+            (a.size, b.size, exact_overlap(a, b)),
+            (fa.size, fb.size, exact_overlap(fa, fb)),
+            self.threshold if threshold is None else threshold,
+            self.figure_threshold if figure_threshold is None else figure_threshold,
+        )
+
+    def pair_from_overlaps(
+        self,
+        doc_a: str,
+        doc_b: str,
+        text: tuple[int, int, int],
+        figures: tuple[int, int, int],
+        threshold: float,
+        figure_threshold: float,
+    ) -> SuspiciousPair:
+        """The pair of two documents from (size a, size b, shared) of text and figures."""
+        size_a, size_b, shared = text
+        figures_a, figures_b, shared_figures = figures
+        smaller = min(size_a, size_b)
+        union = size_a + size_b - shared
+        text_score = shared / smaller if smaller else 0.0
+        smaller_figures = min(figures_a, figures_b)
+        figure_score = shared_figures / smaller_figures if smaller_figures else 0.0
+        counted = []
+        text_counts = shared >= self.min_shared and smaller >= self.min_own_text
+        figures_counts = shared_figures >= self.min_shared_figures
+        if text_counts:
+            counted.append((text_score >= threshold, text_score / threshold, TEXT, text_score))
+        if figures_counts:
+            counted.append(
+                (
+                    figure_score >= figure_threshold,
+                    figure_score / figure_threshold,
+                    FIGURES,
+                    figure_score,
+                )
+            )
+        score, basis, passes = 0.0, "", False
+        if counted:
+            passes, _ratio, basis, score = max(
+                counted, key=lambda c: (c[0], c[0] and c[2] == TEXT, c[1])
+            )
         return SuspiciousPair(
             doc_a=doc_a,
             doc_b=doc_b,
-            score=shared / smaller if smaller else 0.0,
+            score=score,
             jaccard=shared / union if union else 0.0,
             shared=shared,
-            size_a=int(a.size),
-            size_b=int(b.size),
+            size_a=int(size_a),
+            size_b=int(size_b),
             reference=doc_a in self._references or doc_b in self._references,
+            text_score=text_score,
+            figure_score=figure_score,
+            shared_figures=shared_figures,
+            figures_a=int(figures_a),
+            figures_b=int(figures_b),
+            basis=basis,
+            suspicious=passes,
+            text_counts=text_counts,
+            figures_counts=figures_counts,
         )
-
-    def _is_suspicious(self, pair: SuspiciousPair, threshold: float) -> bool:
-        return pair.score >= threshold and pair.shared >= self.min_shared
 
     @staticmethod
     def _rank(pairs: Iterable[SuspiciousPair]) -> list[SuspiciousPair]:
         return sorted(pairs, key=lambda p: (-p.score, -p.jaccard, -p.shared, p.doc_a, p.doc_b))
 
-    def suspicious_pairs(self, threshold: float | None = None) -> list[SuspiciousPair]:
-        """Candidate pairs whose exact containment reaches ``threshold``, best first.
+    def suspicious_pairs(
+        self, threshold: float | None = None, figure_threshold: float | None = None
+    ) -> list[SuspiciousPair]:
+        """Candidate pairs whose text or figures reach their threshold, best first.
 
-        ``threshold`` defaults to the index's (the call's) threshold. A lower
-        threshold than the index's builds (and caches) a more permissive LSH.
+        The thresholds default to the index's (the call's). Lower thresholds
+        than the index's build (and cache) a more permissive LSH.
         """
         threshold = self.threshold if threshold is None else threshold
-        found = (self.compare(a, b) for a, b in self.candidate_pairs(threshold))
-        return self._rank(p for p in found if self._is_suspicious(p, threshold))
+        figure_threshold = self.figure_threshold if figure_threshold is None else figure_threshold
+        found = (
+            self.compare(a, b, threshold, figure_threshold)
+            for a, b in self.candidate_pairs(threshold, figure_threshold)
+        )
+        return self._rank(p for p in found if p.suspicious)
 
     def all_pairs(self) -> Iterator[tuple[str, str]]:
         """Every reportable pair (brute force: N(N−1)/2 minus reference-reference)."""
@@ -361,11 +539,14 @@ class SimilarityIndex:
                     continue
                 yield self._ordered(x, y)
 
-    def brute_force_pairs(self, threshold: float | None = None) -> list[SuspiciousPair]:
+    def brute_force_pairs(
+        self, threshold: float | None = None, figure_threshold: float | None = None
+    ) -> list[SuspiciousPair]:
         """Same result as :meth:`suspicious_pairs` without the LSH (slow; baseline)."""
         threshold = self.threshold if threshold is None else threshold
-        found = (self.compare(a, b) for a, b in self.all_pairs())
-        return self._rank(p for p in found if self._is_suspicious(p, threshold))
+        figure_threshold = self.figure_threshold if figure_threshold is None else figure_threshold
+        found = (self.compare(a, b, threshold, figure_threshold) for a, b in self.all_pairs())
+        return self._rank(p for p in found if p.suspicious)
 
     def matching_passages(self, doc_a: str, doc_b: str, **kwargs) -> list[Passage]:
         """:func:`matching_passages` of two indexed documents with the index's boilerplate."""

@@ -21,12 +21,20 @@ from .text import (
 
 @dataclass(frozen=True, slots=True)
 class SuspiciousPair:
-    """Two documents with their exact overlap on non-boilerplate shingles.
+    """Two documents with their exact overlap on non-boilerplate text and figures.
 
-    ``score`` is the containment ``shared / min(size_a, size_b)``; ``jaccard``
-    is ``shared / (size_a + size_b − shared)``. When exactly one of the two is
-    a reference (earlier-year) document, it is ``doc_b``; otherwise the ids are
-    in sorted order.
+    Text: ``text_score`` is the containment ``shared / min(size_a, size_b)`` of
+    the distinctive text shingles, ``jaccard`` is ``shared / (size_a + size_b −
+    shared)``. Figures: ``figure_score`` is the containment
+    ``shared_figures / min(figures_a, figures_b)`` of the distinctive figures
+    (a number with its context, not folded). A measure counts when enough is
+    shared (and, for text, both documents have enough own text to assess);
+    ``suspicious`` when a counted measure reaches its threshold. ``basis`` names
+    the measure ``score`` is: the one that reaches its threshold (text first),
+    else the counted one closest to it ("text", "figures", or "" and score 0
+    when neither counts).
+    When exactly one of the two is a reference (earlier-year) document, it is
+    ``doc_b``; otherwise the ids are in sorted order.
     """
 
     doc_a: str
@@ -37,10 +45,26 @@ class SuspiciousPair:
     size_a: int
     size_b: int
     reference: bool = False
+    text_score: float = 0.0
+    figure_score: float = 0.0
+    shared_figures: int = 0
+    figures_a: int = 0
+    figures_b: int = 0
+    basis: str = "text"
+    suspicious: bool = False
+    text_counts: bool = False
+    figures_counts: bool = False
+
+    def reaches(self, threshold: float, figure_threshold: float) -> bool:
+        """Whether a counted measure reaches its threshold (e.g. the call's, not the index's)."""
+        return (self.text_counts and self.text_score >= threshold) or (
+            self.figures_counts and self.figure_score >= figure_threshold
+        )
 
     @property
     def containment(self) -> float:
-        return self.score
+        """Containment of the distinctive text (``text_score``)."""
+        return self.text_score
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .defaults import (
+    DEFAULT_FIGURE_CONTEXT,
     DEFAULT_NGRAM,
 )
 
@@ -126,9 +127,10 @@ def shingle_hashes(text: str, n: int = DEFAULT_NGRAM, *, fold_digits: bool = Tru
     negligible). These are the "shingles" of every other function here.
     """
     _validate_n(n)
-    pieces = [normalize(s.text, fold_digits=fold_digits) for s in split_sentences(text)]
-    hashes, _owner = _hash_pieces(pieces, n)
-    return np.unique(hashes)
+    codes = normalized_codes(text)
+    if fold_digits:
+        codes = fold_digit_codes(codes)
+    return _sorted_unique(_window_hashes(codes, n))
 
 
 def sentence_shingle_sets(
@@ -183,3 +185,213 @@ def exact_overlap(a: np.ndarray, b: np.ndarray) -> int:
     if a.size > b.size:
         a, b = b, a
     return int(np.count_nonzero(_member(a, b)))
+
+
+# --------------------------------------------------------------------------
+# Fast path: the whole text at once through per-code lookup tables
+# --------------------------------------------------------------------------
+#
+# ``shingle_hashes`` and ``document_features`` are on the critical path of every
+# screening run (and of the benchmark, whose brute-force baseline includes
+# shingling). Normalising sentence by sentence costs ~3 ms per 8,000-character
+# application, mostly NFKC and per-sentence Python calls. The same result comes
+# from one pass over the code points: a table gives, for every BMP code point,
+# what ``normalize`` makes of it on its own (dropped, a sentence boundary, or
+# one lowercased NFKC letter/digit). That equals normalising the text as a whole
+# unless composition can join neighbours (combining marks, Hangul jamo) or a
+# character expands to several letters/digits (㎡ -> m2); texts with such
+# characters take the sentence-by-sentence path. A test asserts both agree.
+
+_DROP, _KEEP, _BOUNDARY, _COMPLEX = 0, 1, 2, 3
+_NEWLINE = 10
+_ZERO = ord("0")
+_TABLES: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+
+def _complex_char(ch: str) -> bool:
+    code = ord(ch)
+    if unicodedata.combining(ch) or 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F:
+        return True
+    if 0xA960 <= code <= 0xA97F or 0xD7B0 <= code <= 0xD7FF or 0xAC00 <= code <= 0xD7A3:
+        return True  # Hangul (syllables may compose with a following jamo)
+    return any(unicodedata.combining(c) for c in unicodedata.normalize("NFKD", ch))
+
+
+def _tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(class, mapped code, is-decimal-digit) for every BMP code point (built once)."""
+    global _TABLES
+    if _TABLES is None:
+        size = 0x10000
+        cls = np.zeros(size, dtype=np.uint8)
+        mapped = np.zeros(size, dtype=np.uint32)
+        for code in range(size):
+            if 0xD800 <= code <= 0xDFFF:
+                continue  # lone surrogates: dropped (not alphanumeric)
+            ch = chr(code)
+            if ch in _TERMINATORS or ch in "\n\r":
+                cls[code], mapped[code] = _BOUNDARY, _NEWLINE
+                continue
+            if _complex_char(ch):
+                cls[code] = _COMPLEX
+                continue
+            kept = [c for c in unicodedata.normalize("NFKC", ch).lower() if c.isalnum()]
+            if not kept:
+                continue
+            if len(kept) > 1 or ord(kept[0]) >= size:
+                cls[code] = _COMPLEX
+                continue
+            cls[code], mapped[code] = _KEEP, ord(kept[0])
+        digit = np.zeros(size, dtype=bool)
+        for code in range(size):
+            digit[code] = chr(code).isdecimal()
+        _TABLES = (cls, mapped, digit)
+    return _TABLES
+
+
+def _slow_codes(text: str) -> np.ndarray:
+    pieces = [normalize(s.text, fold_digits=False) for s in split_sentences(text)]
+    joined = "\n".join(pieces)
+    return _collapse(np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32))
+
+
+def _collapse(codes: np.ndarray) -> np.ndarray:
+    """One separator between sentences, none at the ends."""
+    sep = codes == _NEWLINE
+    if not sep.any():
+        return codes
+    drop = sep.copy()
+    drop[1:] &= sep[:-1]  # a separator right after a separator
+    drop[0] = sep[0]
+    kept = codes[~drop]
+    if kept.size and kept[-1] == _NEWLINE:
+        kept = kept[:-1]
+    return kept
+
+
+def normalized_codes(text: str) -> np.ndarray:
+    """Code points of the normalised text (digits kept), sentences separated by ``\\n``.
+
+    ``normalize(sentence, fold_digits=False)`` of every sentence of
+    :func:`split_sentences`, up to empty sentences and repeated separators
+    (which make no difference to shingles inside sentences).
+    """
+    if not text:
+        return np.empty(0, dtype=np.uint32)
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if int(codes.max()) >= 0x10000:
+        return _slow_codes(text)
+    cls_table, map_table, _digit = _tables()
+    cls = cls_table[codes]
+    if np.any(cls == _COMPLEX):
+        return _slow_codes(text)
+    return _collapse(map_table[codes[cls != _DROP]])
+
+
+def _digit_runs(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end (exclusive) offsets of the runs of decimal digits in ``codes``."""
+    digit = _tables()[2][codes]
+    edges = np.diff(digit.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
+    return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+
+
+def _window_hashes(codes: np.ndarray, n: int) -> np.ndarray:
+    """Hashes of the n-grams of ``codes`` that contain no sentence separator."""
+    total = codes.size
+    if total < n:
+        return _EMPTY
+    values = codes.astype(np.uint64)
+    width = total - n + 1
+    h = values[:width].copy()
+    for i in range(1, n):
+        h *= _POLY
+        h += values[i : i + width]
+    separators = np.concatenate(([0], np.cumsum(codes == _NEWLINE)))
+    inside = separators[n:] == separators[:width]
+    return _mix64(h[inside])
+
+
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    # np.unique is ~10x slower than sort + mask on a few thousand uint64 (numpy 2.x).
+    if values.size < 2:
+        return values.copy()
+    ordered = np.sort(values)
+    keep = np.empty(ordered.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
+def fold_digit_codes(codes: np.ndarray) -> np.ndarray:
+    """Every run of decimal digits in ``codes`` becomes one ``0``."""
+    if not codes.size:
+        return codes
+    digit = _tables()[2][codes]
+    if not digit.any():
+        return codes
+    follows = np.zeros(codes.size, dtype=bool)
+    follows[1:] = digit[1:] & digit[:-1]
+    folded = np.where(digit, np.uint32(_ZERO), codes)
+    return folded[~follows]
+
+
+# Prefix hashes for figure tokens of any length: with P odd, P has an inverse
+# modulo 2^64, and sum(c_j * P^(e-1-j), s <= j < e) = P^(e-1) * (G[e] - G[s])
+# where G is the running sum of c_j * P^-j. Powers are cached and grown.
+_P_INV = np.uint64(pow(int(_POLY), -1, 1 << 64))
+_POWERS = np.ones(1, dtype=np.uint64)
+_INV_POWERS = np.ones(1, dtype=np.uint64)
+
+
+def _powers(size: int) -> tuple[np.ndarray, np.ndarray]:
+    global _POWERS, _INV_POWERS
+    if _POWERS.size < size:
+        grown = max(size, 2 * _POWERS.size)
+        _POWERS = np.cumprod(np.full(grown, _POLY, dtype=np.uint64)) * _P_INV
+        _INV_POWERS = np.cumprod(np.full(grown, _P_INV, dtype=np.uint64)) * _POLY
+    return _POWERS[:size], _INV_POWERS[:size]
+
+
+_FIGURE_SALT = np.uint64(0xD6E8FEB86659FD93)
+
+
+def figure_hashes(codes: np.ndarray, context: int = DEFAULT_FIGURE_CONTEXT) -> np.ndarray:
+    """Sorted unique hashes of the figures of normalised ``codes`` in their context.
+
+    A figure is a run of digits with up to ``context`` normalised characters on
+    each side, digits not folded: "培训3000人次" gives the token "培训3000人次".
+    Thousands separators and decimal points are dropped by the normalisation
+    (3,000 -> 3000). Copying the figures of another application keeps these
+    tokens even where the text around them is the call's template.
+    """
+    if not codes.size:
+        return _EMPTY
+    starts, ends = _digit_runs(codes)
+    if not starts.size:
+        return _EMPTY
+    lo = np.maximum(starts - context, 0)
+    hi = np.minimum(ends + context, codes.size)
+    powers, inverse = _powers(codes.size + 1)
+    prefix = np.zeros(codes.size + 1, dtype=np.uint64)
+    np.cumsum(codes.astype(np.uint64) * inverse[: codes.size], out=prefix[1:])
+    h = powers[hi - 1] * (prefix[hi] - prefix[lo])
+    h ^= (hi - lo).astype(np.uint64) * _FIGURE_SALT
+    return _sorted_unique(_mix64(h))
+
+
+def document_features(
+    text: str,
+    n: int = DEFAULT_NGRAM,
+    *,
+    fold_digits: bool = True,
+    figure_context: int = DEFAULT_FIGURE_CONTEXT,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(text shingles, figure tokens) of ``text``: both sorted unique uint64 arrays.
+
+    The text shingles equal :func:`shingle_hashes`; the figure tokens are
+    :func:`figure_hashes` of the same normalised text.
+    """
+    _validate_n(n)
+    codes = normalized_codes(text)
+    figures = figure_hashes(codes, figure_context)
+    folded = fold_digit_codes(codes) if fold_digits else codes
+    return _sorted_unique(_window_hashes(folded, n)), figures
