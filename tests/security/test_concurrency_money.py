@@ -8,7 +8,8 @@ changes it and the other is refused with a clear message: one row, one audit ent
 total as one payment left it. What each relies on is a row lock taken inside the transaction and
 the state re-read under it (`select_for_update` in the service, or the workflow executor
 `apps.core.workflow.transition_apply`). Real concurrency needs PostgreSQL's row locks (SQLite
-runs one writer at a time), so the module is skipped there."""
+runs one writer at a time), so the races are skipped there; the one-transaction test runs on
+both."""
 
 import threading
 from decimal import Decimal
@@ -48,12 +49,10 @@ from tests.procurement.world import (
     published,
 )
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="row locks need PostgreSQL (CI runs it)"
-    ),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks need PostgreSQL (CI runs it)"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -131,6 +130,7 @@ def _pay(w, agreement_pk, kind, amount):
     )
 
 
+@postgresql_only
 def test_dengbao_8_1_4_7_asvs_2_3_4_two_simultaneous_advances_record_one():
     """The advance (exactly 50 %) is paid once: two clerks recording it at the same moment give
     one advance row, `paid_total` equal to it, and a refusal naming the recorded advance."""
@@ -152,6 +152,7 @@ def test_dengbao_8_1_4_7_asvs_2_3_4_two_simultaneous_advances_record_one():
     assert _payment_entries(agreement) == 1
 
 
+@postgresql_only
 def test_dengbao_8_1_4_7_asvs_2_3_4_two_balance_payments_never_exceed_the_contract():
     """After the advance and the acceptance, 234,000.00 remain; two payments of 150,000.00 each
     arrive together (300,000.00 in all). One is recorded, the other refused with what remains:
@@ -180,9 +181,29 @@ def test_dengbao_8_1_4_7_asvs_2_3_4_two_balance_payments_never_exceed_the_contra
     assert _payment_entries(agreement) == 2
 
 
+def test_asvs_2_3_3_a_payment_is_one_transaction(monkeypatch):
+    """A payment is written whole or not at all (ASVS 5.0 2.3.3): a failure after its row is
+    saved (here: recording the voucher on the procurement) leaves no row and `paid_total`
+    unchanged — `payment_record` is its own transaction, whoever calls it (a request, the
+    seed, a task). Runs on SQLite too."""
+    a, _b = build_world()
+    _procurement, _award, agreement = contracted(a)
+
+    def broken(**kwargs):
+        raise RuntimeError("voucher store down")
+
+    monkeypatch.setattr(contract_services, "procurement_document_record", broken)
+    with pytest.raises(RuntimeError):
+        _pay(a, agreement.pk, PaymentKind.ADVANCE, str(contract_services.advance_due(agreement)))()
+    agreement.refresh_from_db()
+    assert agreement.paid_total == 0
+    assert not Payment.unscoped.filter(agreement=agreement).exists()
+
+
 # --- the award of one procurement (HB §9–10) ---------------------------------------------------
 
 
+@postgresql_only
 def test_dengbao_8_1_4_7_asvs_2_3_4_two_simultaneous_awards_of_one_procurement_award_once(
     monkeypatch,
 ):
@@ -237,6 +258,7 @@ def test_dengbao_8_1_4_7_asvs_2_3_4_two_simultaneous_awards_of_one_procurement_a
 # --- the office's review of the implementation plan (HB §11) -----------------------------------
 
 
+@postgresql_only
 def test_dengbao_8_1_4_7_asvs_2_3_3_two_simultaneous_plan_reviews_decide_once():
     """The office approves and returns the same plan at the same moment (two staff, two tabs):
     one decision stands with its own note, the other is refused and leaves nothing behind — not
@@ -271,6 +293,7 @@ def test_dengbao_8_1_4_7_asvs_2_3_3_two_simultaneous_plan_reviews_decide_once():
     assert agreement_deadlines.count() == (1 if plan.status == PlanStatus.APPROVED else 0)
 
 
+@postgresql_only
 def test_dengbao_8_1_4_7_two_simultaneous_approvals_of_one_plan_approve_once():
     """The same office user double-submits the approval: one approval, one audit entry, one
     agreement deadline (the social-insurance agency's 15 days)."""
@@ -318,6 +341,7 @@ def _act(user, finding_pk, action, note):
     )
 
 
+@postgresql_only
 def test_dengbao_8_1_4_7_asvs_2_3_4_two_simultaneous_answers_to_one_finding_answer_once():
     """The agency answers one finding twice at the same moment: one answer in the history,
     one transition in the audit log, the finding's note the answer that won."""
@@ -338,6 +362,7 @@ def test_dengbao_8_1_4_7_asvs_2_3_4_two_simultaneous_answers_to_one_finding_answ
     assert _entries(Finding, finding.pk, "transition", "answer") == 1
 
 
+@postgresql_only
 def test_dengbao_8_1_4_7_asvs_2_3_3_resolve_and_dismiss_of_one_finding_close_it_once():
     """Two office staff close one answered finding at the same moment, one resolving and one
     dismissing it: one closing, one event, one audit entry."""
