@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 
 from apps.screening.models import SimilarityPair
 from apps.screening.services import screening_run
@@ -67,6 +68,7 @@ def test_decision_through_the_page_is_confirmed_before_it_is_recorded(client, fl
     _call, _original, copy, office = flagged
     review = PreliminaryReview.unscoped.get(application=copy)
     client.force_login(office)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the POSTs answer in English too
     url = f"/screening/reviews/{review.pk}/"
     page = client.get(url, **EN)
     # The platform flagged P4; the reviewer also fails P1, first without a reason.
