@@ -305,7 +305,7 @@ def _check_secures_user(admin: User, user: User) -> None:
 @transaction.atomic
 def otp_device_reset(*, admin: User, user: User, reason: str) -> int:
     """An administrator of the user's level removes its devices (lost phone); the user sets up
-    a new one at its next login. Audited with the reason (等保 8.1.4.1, 8.1.5.2)."""
+    a new one at its next login. Audited with the reason (等保 8.1.4.1, 8.1.5.3)."""
     _check_secures_user(admin, user)
     reason = reason.strip()
     if not reason:

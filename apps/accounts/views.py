@@ -258,7 +258,7 @@ def otp_reset(request, pk):
 
 @login_required
 def security_page(request):
-    """安全管理员: lockouts, second factors and security events of its level (等保 8.1.5.2)."""
+    """安全管理员: lockouts, second factors and security events of its level (等保 8.1.5.3)."""
     if not selectors.may_open_security_page(request.user):
         raise PermissionDenied
     context = selectors.security_overview(admin=request.user)

@@ -47,7 +47,7 @@ AUDIT_LOG_ROLES = {"office", "hrss", "auditor", "audit_admin"}
 
 
 def may_browse_audit_log(user) -> bool:
-    """The audit administrator (审计管理员, 等保 8.1.5.3), auditors and offices browse the log;
+    """The audit administrator (审计管理员, 等保 8.1.5.2), auditors and offices browse the log;
     the audit administrator, offices and HRSS of their region, auditors of the projects they
     are assigned to (via the scope)."""
     return user.is_superuser or user.role in AUDIT_LOG_ROLES
@@ -55,5 +55,5 @@ def may_browse_audit_log(user) -> bool:
 
 def may_verify_audit_log(user) -> bool:
     """Starting a verification (a background walk of the province's chain) is the audit
-    administrator's act (等保 8.1.5.3); other readers see the last result and checkpoint."""
+    administrator's act (等保 8.1.5.2); other readers see the last result and checkpoint."""
     return user.is_superuser or user.role == "audit_admin"

@@ -181,7 +181,7 @@ def _city_pair():
     )
 
 
-def test_8_1_5_2_user_admin_of_the_level_resets_a_lost_device_with_a_reason(client):
+def test_8_1_5_3_user_admin_of_the_level_resets_a_lost_device_with_a_reason(client):
     admin, user = _city_pair()
     TOTPDevice.objects.create(user=user, name="app", confirmed=True)
     client.force_login(admin)
@@ -195,7 +195,7 @@ def test_8_1_5_2_user_admin_of_the_level_resets_a_lost_device_with_a_reason(clie
     assert entry.object_id == str(user.pk) and entry.message == "手机丢失"
 
 
-def test_8_1_5_2_reset_needs_a_reason_and_the_users_level():
+def test_8_1_5_3_reset_needs_a_reason_and_the_users_level():
     admin, user = _city_pair()
     TOTPDevice.objects.create(user=user, name="app", confirmed=True)
     from django.core.exceptions import ValidationError
@@ -211,7 +211,7 @@ def test_8_1_5_2_reset_needs_a_reason_and_the_users_level():
     assert TOTPDevice.objects.filter(user__in=[user, stranger]).count() == 2
 
 
-def test_8_1_5_2_user_admin_cannot_reset_another_administrators_device(client):
+def test_8_1_5_3_user_admin_cannot_reset_another_administrators_device(client):
     admin, _user = _city_pair()
     auditor_admin = UserFactory(role=Role.AUDIT_ADMIN, organisation=admin.organisation)
     TOTPDevice.objects.create(user=auditor_admin, name="app", confirmed=True)

@@ -1,7 +1,7 @@
 """Separation of duties (issue 12 item 6).
 
 等保 GB/T 22239-2019 8.1.4.2 (least privilege, separation of privileged users' powers),
-8.1.5.1 (system administrator), 8.1.5.2 (security administrator), 8.1.5.3 (audit
+8.1.5.1 (system administrator), 8.1.5.3 (security administrator), 8.1.5.2 (audit
 administrator); OWASP ASVS 5.0 8.2.1–8.2.2 (function- and data-level access).
 """
 
@@ -160,7 +160,7 @@ def test_8_1_5_1_system_page_is_read_only_and_shows_no_secret(client, city, sett
     assert client.post("/system/").status_code == 200  # nothing to post: same read-only page
 
 
-def test_8_1_5_3_chain_verification_is_the_audit_administrators(client, city):
+def test_8_1_5_2_chain_verification_is_the_audit_administrators(client, city):
     """Others see the last result; only the audit administrator starts a verification, which
     runs as a background task (inline in tests), never as a walk inside the request."""
     from apps.audit.sequencer import audit_chain_pending
@@ -200,7 +200,7 @@ def _lock(username, ip="10.1.1.1"):
     )
 
 
-def test_8_1_5_2_security_admin_sees_and_lifts_lockouts_of_its_level(client, city):
+def test_8_1_5_3_security_admin_sees_and_lifts_lockouts_of_its_level(client, city):
     security = UserFactory(role=Role.SECURITY_ADMIN, organisation__jurisdiction=city)
     locked = UserFactory(role=Role.OFFICE, organisation__jurisdiction=city)
     stranger = UserFactory(role=Role.OFFICE)
@@ -220,7 +220,7 @@ def test_8_1_5_2_security_admin_sees_and_lifts_lockouts_of_its_level(client, cit
     assert AccessAttempt.objects.filter(username=stranger.username).exists()
 
 
-def test_8_1_5_2_security_admin_resets_a_second_factor_but_not_its_own(client, city):
+def test_8_1_5_3_security_admin_resets_a_second_factor_but_not_its_own(client, city):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     security = UserFactory(role=Role.SECURITY_ADMIN, organisation__jurisdiction=city)
