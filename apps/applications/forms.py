@@ -42,12 +42,34 @@ class ApplicationForm(BootstrapFormMixin, forms.ModelForm):
             if isinstance(field.widget, forms.Textarea):
                 field.widget.attrs["rows"] = 3
 
+    def clean(self):
+        data = super().clean()
+        dates_in_order(self, data)
+        return data
+
     def _post_clean(self):
         # The service validates the instance as a whole (and the call's key industries).
         pass
 
 
+def dates_in_order(form, data) -> None:
+    """The end date is not before the start date — said in words, before the database
+    constraint (application_dates_in_order, stage_dates_in_order) could."""
+    start, end = data.get("start_date"), data.get("end_date")
+    if start and end and end < start:
+        form.add_error("end_date", _("The end date is before the start date."))
+
+
 class RowForm(BootstrapFormMixin, forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        dates_in_order(self, data)
+        for name in ("unit_cost", "quantity"):
+            value = data.get(name)
+            if name in self.fields and value is not None and value <= 0:
+                self.add_error(name, _("Enter a number greater than zero."))
+        return data
+
     def _post_clean(self):
         pass
 
@@ -103,7 +125,10 @@ TABLES = {
         4,
     ),
     "budget_lines": (
-        row_form(BudgetLine, ["item", "unit", "unit_cost", "quantity", "amount", "standard"]),
+        row_form(
+            BudgetLine,
+            ["item", "unit", "unit_cost", "quantity", "amount", "standard", "spend_year"],
+        ),
         5,
     ),
 }

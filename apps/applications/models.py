@@ -364,6 +364,15 @@ class BudgetLine(ApplicationPart):
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2)
     amount = MoneyField(_("amount (yuan)"))
     standard = models.CharField(_("spending standard and basis"), max_length=300, blank=True)
+    spend_year = models.PositiveSmallIntegerField(
+        _("year of spending"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For a project running into a second year: the year this money is spent "
+            "(HB §8 支出计划); the budget years follow it."
+        ),
+    )
 
     class Meta:
         ordering = ["id"]

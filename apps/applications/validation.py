@@ -97,6 +97,20 @@ def _check_budget(application, lines, errors) -> None:
                 }
             )
         total += line.amount
+        start, end = application.start_date, application.end_date
+        if line.spend_year and start and end and not start.year <= line.spend_year <= end.year:
+            errors["budget"].append(
+                _(
+                    "“%(item)s”: the year of spending %(year)s lies outside the project's years "
+                    "%(first)s–%(last)s."
+                )
+                % {
+                    "item": line.item,
+                    "year": line.spend_year,
+                    "first": start.year,
+                    "last": end.year,
+                }
+            )
     requested = application.amount_requested
     if requested is not None and total != requested:
         errors["budget"].append(

@@ -13,6 +13,7 @@ The chain of one call, each step by its own role (see `workflow.py`):
       concerned, then filed and published by the office; the original entry is kept.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -129,6 +130,19 @@ class ProposalEntry(OwnedModel):
     def __str__(self) -> str:
         return f"{self.application_number} {self.project_name}"
 
+    def save(self, *args, **kwargs):
+        # Filed is final (HB §6): no code path changes or adds an entry of a filed proposal.
+        if (
+            Determination.unscoped.filter(pk=self.determination_id)
+            .values_list("status", flat=True)
+            .first()
+            == DeterminationStatus.FILED
+        ):
+            raise ValidationError(
+                _("The proposal is filed (HB §6) and locked; its entries no longer change.")
+            )
+        super().save(*args, **kwargs)
+
 
 class JointMeeting(OwnedModel):
     """联席会议 — the member units' joint meeting that reviewed one revision of the proposal."""
@@ -244,6 +258,9 @@ class FiledProject(GovernmentOwnedModel):
     plan_stages = models.JSONField(_("plan stages"), default=list)
     targets = models.JSONField(_("performance targets"), default=dict)
     budget_lines = models.JSONField(_("budget list"), default=list)
+    budget_split_basis = models.CharField(
+        _("how the budget years were split"), max_length=500, blank=True
+    )
     filed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     filed_at = models.DateTimeField(_("filed at"))
 
@@ -309,6 +326,55 @@ class BudgetResplit(OwnedModel):
 
     def __str__(self) -> str:
         return f"{self.project.code} · {self.changed_at:%Y-%m-%d}"
+
+
+class BudgetExceptionKind(models.TextChoices):
+    RESPLIT = "resplit", _("Budget moved between years")
+    CARRY_OVER = "carry_over", _("Carry-over of a closed year's money")
+
+
+class BudgetExceptionStatus(models.TextChoices):
+    REQUESTED = "requested", _("Awaiting the HRSS department's approval")
+    APPROVED = "approved", _("Approved and in effect")
+    REFUSED = "refused", _("Refused")
+
+
+class BudgetException(GovernmentOwnedModel):
+    """预算调整或跨年结转的例外 (HB §8 原则上不得调整及跨年结转; SPEC §3.7 product rule): the
+    office's request, with its reason and the years before and after, takes effect only once
+    the HRSS department of the same level approves it."""
+
+    jurisdiction_lookup = "project__jurisdiction"
+    project_lookup = "project"
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.PROTECT, related_name="budget_exceptions"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=BudgetExceptionKind.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=BudgetExceptionStatus.choices,
+        default=BudgetExceptionStatus.REQUESTED,
+    )
+    reason = models.CharField(_("reason"), max_length=500)
+    before = models.JSONField(_("before"))
+    after = models.JSONField(_("after"))
+    requested_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("requested at"))
+    decided_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("opinion"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["project", "-requested_at"]
+        verbose_name = _("budget exception")
+        verbose_name_plural = _("budget exceptions")
+
+    def __str__(self) -> str:
+        return f"{self.project.code} · {self.get_kind_display()}"
 
 
 class ArrangementStatus(models.TextChoices):

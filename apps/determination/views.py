@@ -2,6 +2,7 @@
 Thin: parse the request, call a selector or a service, render."""
 
 import datetime
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -258,6 +259,72 @@ def determination_approval(request, call_pk):
 # --- filed project and budget years --------------------------------------------------------
 
 
+def _labelled(data: dict, skip=()) -> list[tuple[str, object]]:
+    """The filed copy's keys as the application form's labels, and its choice values (e.g.
+    the project type) as their display — no raw field keys or enum values on the page."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    from apps.applications.models import Application
+
+    rows = []
+    for key, value in data.items():
+        if key in skip or value in (None, "", []):
+            continue
+        try:
+            field = Application._meta.get_field(key)
+        except FieldDoesNotExist:  # a key of an older copy: shown as it is
+            rows.append((key, value))
+            continue
+        label = str(field.verbose_name)
+        label = label[:1].upper() + label[1:]
+        if field.choices:
+            value = dict(field.flatchoices).get(value, value)
+        rows.append((label, value))
+    return rows
+
+
+def _years_text(amounts: dict) -> str:
+    return "；".join(f"{year}: {Decimal(amount):,.2f}" for year, amount in amounts.items())
+
+
+def _is_own_hrss(user, project) -> bool:
+    return user.role == Role.HRSS and user.organisation.jurisdiction_id == project.jurisdiction_id
+
+
+def _filed_post(request, project) -> bool:
+    """A re-split request by the office, or the HRSS department's decision on one."""
+    if request.POST.get("action") == "decide":
+        exception = project.budget_exceptions.filter(pk=request.POST.get("exception")).first()
+        if exception is None:
+            raise Http404
+        services.budget_exception_decide(
+            user=request.user,
+            exception=exception,
+            approve=request.POST.get("decision") == "approve",
+            note=request.POST.get("note", ""),
+        )
+        messages.success(request, _("The decision is recorded."))
+        return True
+    amounts = {
+        line.year: request.POST.get(f"year-{line.year}", "")
+        for line in selectors.budget_years_of(user=request.user, project=project)
+    }
+    services.budget_years_resplit(
+        user=request.user,
+        project=project,
+        amounts=amounts,
+        reason=request.POST.get("reason", ""),
+    )
+    messages.success(
+        request,
+        _(
+            "The new split is requested; it takes effect once the HRSS department of this "
+            "level approves it."
+        ),
+    )
+    return True
+
+
 @login_required
 def filed_project(request, pk):
     _require_reader(request.user)
@@ -265,33 +332,31 @@ def filed_project(request, pk):
     project = filed.project
     errors = {}
     if request.method == "POST":
-        amounts = {
-            line.year: request.POST.get(f"year-{line.year}", "")
-            for line in selectors.budget_years_of(user=request.user, project=project)
-        }
         try:
-            services.budget_years_resplit(
-                user=request.user,
-                project=project,
-                amounts=amounts,
-                reason=request.POST.get("reason", ""),
-            )
+            _filed_post(request, project)
         except ValidationError as error:
             errors = service_error_dict(error)
             messages.error(request, _("The split was not changed."))
         else:
-            messages.success(request, _("The budget years are re-split."))
             return redirect("determination:filed", pk=filed.pk)
     today = timezone.localdate()
     lines = list(selectors.budget_years_of(user=request.user, project=project))
+    exceptions = [
+        (exception, _years_text(exception.before), _years_text(exception.after))
+        for exception in project.budget_exceptions.select_related("requested_by", "decided_by")
+    ]
     return render(
         request,
         "determination/filed_project.html",
         {
             "filed": filed,
             "project": project,
+            "feasibility_rows": _labelled(filed.feasibility, skip=("insurance_years",)),
+            "target_rows": _labelled(filed.targets),
             "lines": [(line, line.year < today.year) for line in lines],
-            "resplits": project.budget_resplits.select_related("changed_by"),
+            "exceptions": exceptions,
+            "pending": next((e for e, _b, _a in exceptions if e.status == "requested"), None),
+            "may_decide": _is_own_hrss(request.user, project),
             "may_resplit": request.user.is_superuser
             or (
                 request.user.role == Role.OFFICE

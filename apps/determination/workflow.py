@@ -5,7 +5,12 @@ from apps.accounts.roles import Role
 from apps.core.levels import Level
 from apps.core.workflow import Transition, TransitionTable
 
-from .models import AdjustmentStatus, ArrangementStatus, DeterminationStatus
+from .models import (
+    AdjustmentStatus,
+    ArrangementStatus,
+    BudgetExceptionStatus,
+    DeterminationStatus,
+)
 
 D = DeterminationStatus
 DETERMINATION_WORKFLOW = TransitionTable(
@@ -54,5 +59,18 @@ ADJUSTMENT_WORKFLOW = TransitionTable(
         ),
         # 由领导小组办公室上传至管理平台并向社会公布
         Transition("publish", A.CONSENTED, A.PUBLISHED, {Role.OFFICE}),
+    ],
+)
+
+B = BudgetExceptionStatus
+BUDGET_EXCEPTION_WORKFLOW = TransitionTable(
+    field="status",
+    transitions=[
+        # 原则上不得调整及跨年结转 (HB §8): an exception only with the approval of the HRSS
+        # department of the same level (SPEC §3.7, product).
+        Transition("approve", B.REQUESTED, B.APPROVED, {Role.HRSS}, clause="HB §8"),
+        Transition(
+            "refuse", B.REQUESTED, B.REFUSED, {Role.HRSS}, note_required=True, clause="HB §8"
+        ),
     ],
 )

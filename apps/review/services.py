@@ -349,10 +349,25 @@ def review_round_close(*, user, review_round: ReviewRound) -> list[ReviewResult]
     return ranked
 
 
+def _check_proposal_not_filed(call) -> None:
+    """After filing (HB §6) the proposal is locked: the filed projects change only through an
+    adjustment of the annual arrangement with the province member unit's consent (HB §7)."""
+    from apps.determination.models import Determination, DeterminationStatus
+
+    if Determination.unscoped.filter(call=call, status=DeterminationStatus.FILED).exists():
+        raise ValidationError(
+            _(
+                "The proposal of this call is filed (HB §6) and can no longer change; a filed "
+                "project changes only through an adjustment of the annual arrangement (HB §7)."
+            )
+        )
+
+
 @transaction.atomic
 def review_result_adjust(*, user, result: ReviewResult, proposed: bool, reason: str):
     """The office changes the proposal against the ranking, with a recorded reason."""
     _check_office(user, result.round.call.jurisdiction)
+    _check_proposal_not_filed(result.round.call)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for changing the proposal.")})
     if proposed and result.vetoed:

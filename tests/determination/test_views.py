@@ -137,14 +137,25 @@ def test_resplit_page(client):
     page = client.get(url)
     assert page.status_code == 200
     assert "201092.89" in page.content.decode()
-    response = client.post(
-        url, {"year-2027": "100000.00", "year-2028": "300000.00", "reason": "进度调整"}
+    response = form_submit(
+        client,
+        page,
+        "form[data-testid=resplit]",
+        data={"year-2027": "100000.00", "year-2028": "300000.00", "reason": "进度调整"},
+        button="button[value=resplit]",
+    )
+    assert response.status_code == 302
+    amounts = dict(BudgetYear.unscoped.filter(project=filed.project).values_list("year", "amount"))
+    assert amounts == {2027: Decimal("201092.89"), 2028: Decimal("198907.11")}  # not yet
+    client.force_login(city.hrss)  # reads, does not re-split; decides the exception
+    page = client.get(url)
+    assert 'name="reason"' not in page.content.decode()
+    response = form_submit(
+        client, page, "form[data-testid=decide-exception]", button="button[value=approve]"
     )
     assert response.status_code == 302
     amounts = dict(BudgetYear.unscoped.filter(project=filed.project).values_list("year", "amount"))
     assert amounts == {2027: Decimal("100000.00"), 2028: Decimal("300000.00")}
-    client.force_login(city.hrss)  # reads, does not re-split
-    assert 'name="reason"' not in client.get(url).content.decode()
 
 
 def _published_world():

@@ -46,7 +46,7 @@ TeamMemberSerializer = row_serializer(
 PastProjectSerializer = row_serializer(PastProject, ["name", "completed_on", "client"])
 PlanStageSerializer = row_serializer(PlanStage, ["name", "start_date", "end_date", "goal"])
 BudgetLineSerializer = row_serializer(
-    BudgetLine, ["item", "unit", "unit_cost", "quantity", "amount", "standard"]
+    BudgetLine, ["item", "unit", "unit_cost", "quantity", "amount", "standard", "spend_year"]
 )
 
 TABLE_SERIALIZERS = {

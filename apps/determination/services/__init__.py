@@ -13,7 +13,7 @@ code uses is importable from `apps.determination.services`.
 
 from .adjustments import adjustment_decide_consent, adjustment_publish, adjustment_request
 from .arrangement import arrangement_compile, arrangement_publish, arrangement_title
-from .budget_years import budget_years_resplit
+from .budget_years import budget_exception_decide, budget_years_resplit
 from .common import PROCUREMENT_ITEMS, PROJECT_TYPES
 from .proposal import (
     current_entries,
@@ -34,6 +34,7 @@ __all__ = [
     "arrangement_compile",
     "arrangement_publish",
     "arrangement_title",
+    "budget_exception_decide",
     "budget_years_resplit",
     "current_entries",
     "determination_decide",

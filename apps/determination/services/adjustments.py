@@ -2,6 +2,7 @@
 refused by the province member unit, published as a new current entry (the original kept)."""
 
 import datetime
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -25,7 +26,17 @@ from ..models import (
 )
 from ..workflow import ADJUSTMENT_WORKFLOW
 from .budget_years import _budget_years_create, _budget_years_replan
-from .common import PROCUREMENT_ITEMS, PROJECT_TYPES, _check_own_level, _money, _required, _step
+from .common import (
+    PROCUREMENT_ITEMS,
+    PROJECT_TYPES,
+    _check_own_level,
+    _money,
+    _required,
+    _step,
+    fund_message,
+)
+
+ZERO = Decimal("0")
 
 
 def _next_adjustment_number(arrangement: AnnualArrangement) -> str:
@@ -38,6 +49,36 @@ def _next_adjustment_number(arrangement: AnnualArrangement) -> str:
     )
     serial = int(last.rsplit("-", 1)[1]) + 1 if last else 1
     return f"{prefix}{serial:03d}"
+
+
+def _check_funds(arrangement, jurisdiction, delta: Decimal, field: str = "new_amount") -> None:
+    """An added project, or a changed amount, stays within the year's fund total of its city
+    and of the province (HB §6, §8): the current entries plus the change."""
+    if not delta or delta < 0:
+        return
+    current = ArrangementEntry.unscoped.filter(arrangement=arrangement, is_current=True)
+    city_sum = sum((e.amount for e in current if e.jurisdiction_id == jurisdiction.pk), ZERO)
+    whole = sum((e.amount for e in current), ZERO)
+    messages = [
+        message
+        for message in (
+            fund_message(jurisdiction, arrangement.year, city_sum + delta),
+            fund_message(arrangement.province, arrangement.year, whole + delta)
+            if arrangement.province_id != jurisdiction.pk
+            else None,
+        )
+        if message
+    ]
+    if messages:
+        raise ValidationError({field: messages})
+
+
+def _delta(kind, entry, amount) -> Decimal:
+    if amount is None:
+        return ZERO
+    if kind == AdjustmentKind.ADD:
+        return amount
+    return amount - entry.amount if entry is not None else ZERO
 
 
 def _entry_summary(entry: ArrangementEntry) -> str:
@@ -147,6 +188,7 @@ def adjustment_request(
         errors["new_end_date"] = _("The end date lies before the start date.")
     if errors:
         raise ValidationError(errors)
+    _check_funds(arrangement, jurisdiction, _delta(kind, entry, amount))
     return Adjustment.objects.create(
         arrangement=arrangement,
         jurisdiction=jurisdiction,
@@ -230,6 +272,11 @@ def adjustment_publish(
         user=user,
     )
     arrangement = adjustment.arrangement
+    # The totals may have moved since the request (another adjustment published meanwhile).
+    entry = adjustment.entry if adjustment.kind != AdjustmentKind.ADD else None
+    _check_funds(
+        arrangement, adjustment.jurisdiction, _delta(adjustment.kind, entry, adjustment.new_amount)
+    )
     if adjustment.kind == AdjustmentKind.ADD:
         project = project_create(
             code=f"XM-{adjustment.number}",

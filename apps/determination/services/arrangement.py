@@ -1,6 +1,8 @@
 """The province's annual arrangement (HB §7): compiled from the cities' filed projects and
 published, which moves its projects on to procurement."""
 
+from decimal import Decimal
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -18,7 +20,7 @@ from ..models import (
     FiledProject,
 )
 from ..workflow import ARRANGEMENT_WORKFLOW
-from .common import PROCUREMENT_ITEMS, _check_own_level, _step
+from .common import PROCUREMENT_ITEMS, _check_own_level, _step, fund_message
 
 
 def _check_root_office(user, province) -> None:
@@ -44,6 +46,24 @@ def _filed_for(province, year: int):
     )
 
 
+def _check_fund_totals(province, year: int, filed) -> None:
+    """Each city's filed projects within its fund total for the year, and the whole within the
+    province's (HB §6, §8: 全部列入年度基金支出预算)."""
+    by_city: dict = {}
+    for fp in filed:
+        city = fp.determination.call.jurisdiction
+        by_city.setdefault(city, Decimal("0"))
+        by_city[city] += fp.approved_amount
+    messages = [
+        message for city, needed in by_city.items() if (message := fund_message(city, year, needed))
+    ]
+    whole = sum(by_city.values(), Decimal("0"))
+    if message := fund_message(province, year, whole):
+        messages.append(message)
+    if messages:
+        raise ValidationError(messages)
+
+
 @transaction.atomic
 def arrangement_compile(*, user, province, year: int) -> AnnualArrangement:
     """省研究确定《××年度全省工伤预防项目安排》: the province office compiles the filed lists
@@ -56,6 +76,7 @@ def arrangement_compile(*, user, province, year: int) -> AnnualArrangement:
             _("No city has filed projects for %(year)s yet; there is nothing to compile.")
             % {"year": year}
         )
+    _check_fund_totals(province, year, filed)
     arrangement = AnnualArrangement.unscoped.filter(province=province, year=year).first()
     now = timezone.now()
     if arrangement is None:

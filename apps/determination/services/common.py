@@ -3,6 +3,7 @@ of the arrangement, the own-level check, one workflow step, required-field and m
 
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from apps.core.levels import Level, level_require
@@ -44,3 +45,41 @@ def _money(value, field: str, errors: dict) -> Decimal | None:
         errors[field] = _("Enter a non-negative amount with at most two decimal places.")
         return None
     return yuan(amount)
+
+
+# --- the year's fund total (HB §6: 根据年度工伤预防费总额) ------------------------------------
+
+
+def fund_total(jurisdiction, year: int) -> Decimal | None:
+    """The year's prevention fund total of a jurisdiction (its annual setting), or None when
+    no setting is recorded for that year — then only the call's own budget bounds it."""
+    from apps.jurisdictions.models import AnnualSetting
+
+    setting = AnnualSetting.objects.filter(jurisdiction=jurisdiction, year=year).first()
+    return setting.budget_total if setting else None
+
+
+def _amount(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
+def fund_message(jurisdiction, year: int, needed: Decimal) -> str | None:
+    """The refusal when `needed` exceeds the jurisdiction's fund total for `year`, else None."""
+    total = fund_total(jurisdiction, year)
+    if total is None or needed <= total:
+        return None
+    return _(
+        "%(jurisdiction)s's projects for %(year)s would need %(sum)s yuan, more than its "
+        "prevention fund total of %(total)s yuan for the year (HB §6)."
+    ) % {
+        "jurisdiction": jurisdiction.name,
+        "year": year,
+        "sum": _amount(needed),
+        "total": _amount(total),
+    }
+
+
+def fund_check(jurisdiction, year: int, needed: Decimal, field: str | None = None) -> None:
+    message = fund_message(jurisdiction, year, needed)
+    if message:
+        raise ValidationError({field: message} if field else message)

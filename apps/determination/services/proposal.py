@@ -28,7 +28,7 @@ from ..models import (
 )
 from ..workflow import DETERMINATION_WORKFLOW
 from .budget_years import _budget_years_create
-from .common import _check_own_level, _required, _step
+from .common import _check_own_level, _required, _step, fund_check
 
 # --- proposal ------------------------------------------------------------------------------
 
@@ -53,6 +53,12 @@ def _snapshot_entries(determination: Determination) -> list[ProposalEntry]:
             )
             % {"total": total, "budget": budget}
         )
+    call = determination.call
+    others = FiledProject.unscoped.filter(
+        determination__call__jurisdiction=call.jurisdiction, determination__call__year=call.year
+    ).exclude(determination=determination)
+    filed_elsewhere = sum((fp.approved_amount for fp in others), Decimal("0"))
+    fund_check(call.jurisdiction, call.year, total + filed_elsewhere)
     entries = []
     for position, result in enumerate(results, start=1):
         application = result.application
@@ -335,6 +341,7 @@ def _filed_copy(application: Application) -> dict:
                 "quantity": _text(b.quantity),
                 "amount": _text(b.amount),
                 "standard": b.standard,
+                "spend_year": b.spend_year,
             }
             for b in application.budgetline_set.order_by("id")
         ],
@@ -377,6 +384,7 @@ def determination_file(*, user, determination: Determination) -> list[FiledProje
             stage=ProjectStage.DETERMINATION,
             budget_amount=entry.amount,
         )
+        basis = _budget_years_create(project, start, end, application)
         filed.append(
             FiledProject.objects.create(
                 determination=determination,
@@ -386,12 +394,12 @@ def determination_file(*, user, determination: Determination) -> list[FiledProje
                 approved_amount=entry.amount,
                 start_date=start,
                 end_date=end,
+                budget_split_basis=basis,
                 filed_by=user,
                 filed_at=now,
                 **copy,
             )
         )
-        _budget_years_create(project, start, end)
     determination.filed_at = now
     determination.filed_by = user
     determination.save(update_fields=["filed_at", "filed_by"])
