@@ -153,10 +153,28 @@ def application_create(
     return application
 
 
+def _row_problems(row: dict) -> list[str]:
+    """The rules the row tables' database constraints hold (stage_dates_in_order,
+    budget_line_positive), in words — a constraint's own message never reaches the user."""
+    problems = []
+    start, end = row.get("start_date"), row.get("end_date")
+    if start and end and end < start:
+        problems.append(_("the end date is before the start date."))
+    for name, label in (("unit_cost", _("unit cost")), ("quantity", _("quantity"))):
+        if name in row and row[name] is not None and row[name] <= 0:
+            problems.append(_("the %(field)s must be greater than zero.") % {"field": label})
+    return problems
+
+
 def _replace_rows(application, model, rows: list[dict]) -> list:
     model.objects.filter(application=application).delete()
     objects = []
     for index, row in enumerate(rows):
+        problems = _row_problems(row)
+        if problems:
+            raise ValidationError(
+                {model._meta.verbose_name: [f"#{index + 1}: {m}" for m in problems]}
+            )
         obj = model(application=application, **row)
         try:
             obj.full_clean(exclude=["application"])
@@ -195,6 +213,14 @@ def application_update(
         and not application.call.key_industries.filter(pk=application.industry_id).exists()
     ):
         raise ValidationError({"industry": _("Choose one of the key industries of the call.")})
+    if (
+        application.start_date
+        and application.end_date
+        and application.end_date < application.start_date
+    ):
+        raise ValidationError({"end_date": _("The end date is before the start date.")})
+    if application.amount_requested is not None and application.amount_requested <= 0:
+        raise ValidationError({"amount_requested": _("The amount must be more than zero.")})
     application.full_clean()
     application.save()
     if service_industries is not None:

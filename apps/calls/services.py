@@ -81,6 +81,26 @@ def _check_rubric(jurisdiction, rubric_code: str) -> None:
         raise ValidationError({"rubric_code": str(error)}) from None
 
 
+def _check_call_rules(call: AnnualCall) -> None:
+    """The rules the call's database constraints hold (call_window_in_order,
+    call_amount_limit_within_budget, call_allows_a_type), in words — a constraint's own
+    message never reaches the office."""
+    errors = {}
+    if call.opens_at and call.closes_at and call.closes_at <= call.opens_at:
+        errors["closes_at"] = _("The deadline is not after the opening.")
+    limit, total = call.max_amount_per_application, call.budget_total
+    if limit is not None and limit <= 0:
+        errors["max_amount_per_application"] = _("The amount must be more than zero.")
+    elif limit is not None and total is not None and limit > total:
+        errors["max_amount_per_application"] = _(
+            "The maximum per application is more than the call's budget total."
+        )
+    if not call.allows_training and not call.allows_promotion:
+        errors["allows_training"] = _("Accept training projects, promotion projects or both.")
+    if errors:
+        raise ValidationError(errors)
+
+
 def _check_industries(jurisdiction, key_industries) -> None:
     root = jurisdiction.root
     if not key_industries:
@@ -130,6 +150,7 @@ def call_create(*, user, jurisdiction, key_industries, **fields) -> AnnualCall:
         raise TypeError(f"Unknown call fields: {', '.join(sorted(unknown))}")
     call = AnnualCall(jurisdiction=jurisdiction, created_by=user, **fields)
     _check_rubric(jurisdiction, call.rubric_code)
+    _check_call_rules(call)
     _check_industries(jurisdiction, key_industries)
     call.full_clean()
     call.save()
@@ -149,6 +170,7 @@ def call_update(*, user, call: AnnualCall, key_industries=None, **fields) -> Ann
             raise TypeError(f"Unknown call field: {name}")
         setattr(call, name, value)
     _check_rubric(call.jurisdiction, call.rubric_code)
+    _check_call_rules(call)
     call.full_clean()
     call.save()
     if key_industries is not None:

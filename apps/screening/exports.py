@@ -9,7 +9,7 @@ from .models import Indicator
 
 
 def _mark(value) -> str:
-    return {True: "✔", False: "✘", None: "?"}[value]
+    return {True: _("passed"), False: _("failed"), None: _("cannot assess")}[value]
 
 
 def screening_xlsx_response(*, call, reviews):
@@ -20,8 +20,8 @@ def screening_xlsx_response(*, call, reviews):
     ]
     for _code, label in Indicator.choices:
         headers += [
-            Column(f"{label} ({_('platform')})", 10),
-            Column(f"{label} ({_('reviewer')})", 10),
+            Column(_("%(indicator)s: computed by the platform") % {"indicator": label}, 14),
+            Column(_("%(indicator)s: reviewer's decision") % {"indicator": label}, 14),
             Column(_("Reason"), 30, wrap=True),
         ]
     headers += [
