@@ -41,8 +41,10 @@ class ProcurementForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only projects of the published arrangement are procured (HB §6, §9; the service's
+        # check, offered here so the form lists nothing it would refuse).
         self.fields["project"].queryset = Project.objects.for_user(user).filter(
-            stage__in=(ProjectStage.DETERMINATION, ProjectStage.PROCUREMENT)
+            stage__in=(ProjectStage.ARRANGED, ProjectStage.PROCUREMENT)
         )
         self.fields["lot"].queryset = ProcurementLot.objects.for_user(user)
 

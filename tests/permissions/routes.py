@@ -355,8 +355,6 @@ ROUTES: dict[str, Rule] = {
             "method": "public_tender",
             "category": "evaluation",
         },
-        no_own_write="procurement/forms.py still offers projects at stage determination, the "
-        "service now wants them arranged: an arranged project is not a valid choice (reported)",
     ),
     "procurement:lot_create": rule(
         LIST,
