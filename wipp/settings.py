@@ -330,9 +330,7 @@ WIPP_TRAINING_FACE_NOTICE_VERSION = env.str("WIPP_TRAINING_FACE_NOTICE_VERSION",
 # (apps.online.supervision).
 WIPP_ONLINE_BATCH_MAX_ROWS = env.int("WIPP_ONLINE_BATCH_MAX_ROWS", default=1000)
 WIPP_ONLINE_THROTTLE_RATE = env.str("WIPP_ONLINE_THROTTLE_RATE", default="120/min")
-WIPP_ONLINE_CAPTURE_INTERVAL_SECONDS = env.int(
-    "WIPP_ONLINE_CAPTURE_INTERVAL_SECONDS", default=600
-)
+WIPP_ONLINE_CAPTURE_INTERVAL_SECONDS = env.int("WIPP_ONLINE_CAPTURE_INTERVAL_SECONDS", default=600)
 WIPP_ONLINE_FAST_FORWARD_BLOCKED = env.bool("WIPP_ONLINE_FAST_FORWARD_BLOCKED", default=True)
 WIPP_ONLINE_IDLE_CUTOFF_SECONDS = env.int("WIPP_ONLINE_IDLE_CUTOFF_SECONDS", default=300)
 
@@ -341,14 +339,10 @@ WIPP_ONLINE_IDLE_CUTOFF_SECONDS = env.int("WIPP_ONLINE_IDLE_CUTOFF_SECONDS", def
 # where the procurement states none (HB §10 gives 1080p but no frame rate), the shortest
 # uncovered stretch of a session that is a gap, and how long after a session's end its
 # coverage is checked (time to upload).
-WIPP_RECORDING_UPLOAD_DIR = env.str(
-    "WIPP_RECORDING_UPLOAD_DIR", default=str(VAR_DIR / "uploads")
-)
+WIPP_RECORDING_UPLOAD_DIR = env.str("WIPP_RECORDING_UPLOAD_DIR", default=str(VAR_DIR / "uploads"))
 WIPP_RECORDING_UPLOAD_EXPIRY_HOURS = env.int("WIPP_RECORDING_UPLOAD_EXPIRY_HOURS", default=72)
 WIPP_RECORDING_MIN_FRAME_RATE = env.float("WIPP_RECORDING_MIN_FRAME_RATE", default=25.0)
-WIPP_RECORDING_GAP_TOLERANCE_SECONDS = env.int(
-    "WIPP_RECORDING_GAP_TOLERANCE_SECONDS", default=120
-)
+WIPP_RECORDING_GAP_TOLERANCE_SECONDS = env.int("WIPP_RECORDING_GAP_TOLERANCE_SECONDS", default=120)
 WIPP_RECORDING_CHECK_AFTER_HOURS = env.int("WIPP_RECORDING_CHECK_AFTER_HOURS", default=24)
 
 # Camera test (issue 14 item 1): seconds the HEAD request or TCP connect to the stream the agency
