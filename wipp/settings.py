@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "apps.contracts",
     "apps.training",
     "apps.implementation",
+    "apps.acceptance",
     "apps.online",
     "apps.dashboards",
     # Demo data (README's run command); no app imports it.

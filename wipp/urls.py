@@ -46,6 +46,7 @@ urlpatterns = [
     path("contracts/", include("apps.contracts.urls")),
     path("training/", include("apps.training.urls")),
     path("implementation/", include("apps.implementation.urls")),
+    path("acceptance/", include("apps.acceptance.urls")),
     path("training/", include("apps.training.recordings_urls")),
     path("qualifications/", include("apps.qualifications.urls")),
     path("public/", include("apps.calls.urls_public")),

@@ -249,6 +249,11 @@ def payment_record(
     )
     if kind == PaymentKind.ADVANCE:
         _complete_contract_if_done(agreement, user=user)
+    else:
+        from apps.acceptance.services import balance_paid
+
+        # HB §23: the 15 days are met once the ledger closes at the contract amount.
+        balance_paid(agreement=agreement, paid_on=paid_on)
     return payment
 
 

@@ -30,6 +30,9 @@ through the record's own step instead:
 - implementation: a pre-start package's uploads and certificates while the package is being
   prepared or was returned (submitted and approved packages are reviewed as they are);
   promotion proofs and funds vouchers never (a correction is a new record).
+- acceptance: the application form, the written implementation report, the evaluation
+  agency's acceptance report and the auditor's opinion never — the office decides on them as
+  filed (a correction is a new application after a failed acceptance).
 
 A field that references `EvidenceFile` but has no rule here counts as closed (fails closed);
 `tests/evidence/test_replace_ownership.py` lists every such field so that a new one gets a
@@ -111,6 +114,10 @@ def _rules() -> dict[tuple[str, str], Callable[[], Q]]:
         ),
         ("implementation.PromotionProof", "evidence"): lambda: ALWAYS_CLOSED,
         ("implementation.FundsEntry", "voucher"): lambda: ALWAYS_CLOSED,
+        ("acceptance.AcceptanceApplication", "form_document"): lambda: ALWAYS_CLOSED,
+        ("acceptance.AcceptanceApplication", "implementation_report"): lambda: ALWAYS_CLOSED,
+        ("acceptance.EvaluationReport", "evidence"): lambda: ALWAYS_CLOSED,
+        ("acceptance.AuditOpinion", "evidence"): lambda: ALWAYS_CLOSED,
     }
 
 
