@@ -5,7 +5,7 @@ the project's level issues the opinion; readers of the region see it. Out-of-sco
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -91,22 +91,19 @@ def apply(request, project_pk):
     form = forms.ApplyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            done = _save(
-                request,
-                form,
-                lambda: services.acceptance_apply(
-                    user=request.user,
-                    project=project,
-                    finished_on=data["finished_on"],
-                    summary=data["summary"],
-                    form_file=data["form_file"],
-                    commits_report=data["commits_report"],
-                ),
-                _("The acceptance application is filed."),
-            )
-        except PermissionDenied:
-            raise
+        done = _save(
+            request,
+            form,
+            lambda: services.acceptance_apply(
+                user=request.user,
+                project=project,
+                finished_on=data["finished_on"],
+                summary=data["summary"],
+                form_file=data["form_file"],
+                commits_report=data["commits_report"],
+            ),
+            _("The acceptance application is filed."),
+        )
         if done is not None:
             return redirect("acceptance:project", project_pk=project.pk)
     return _form_page(
