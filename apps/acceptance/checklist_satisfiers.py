@@ -125,6 +125,14 @@ def _materials(project):
     return _count(len(links) - 1, _("%(n)d file(s) of the pre-start package."), links)
 
 
+def _samples(project) -> list[tuple[str, str]]:
+    """The samples of the works the pre-start package holds (HB §13 (二))."""
+    from apps.implementation.models import PackageFile
+
+    files = PackageFile.objects.filter(package__project=project, item_code="samples")
+    return [_evidence_link(f.evidence) for f in files.select_related("evidence")]
+
+
 def _promotion(project, kind: str):
     from apps.implementation.models import PromotionRecord
 
@@ -200,7 +208,13 @@ def acceptance_record(project, value: str, context: dict) -> Satisfaction:
     if value == "distribution":
         return _promotion(project, "distribution|session")
     if value == "broadcast":
-        return _promotion(project, "broadcast")
+        outcome = _promotion(project, "broadcast")
+        samples = _samples(project)
+        return Satisfaction(
+            outcome.met and bool(samples),
+            outcome.detail if samples else f"{outcome.detail} {_('No samples of the works yet.')}",
+            tuple(samples) + outcome.links,
+        )
     if value == "funds_audit":
         return _funds_audit(project, application)
     if value == "application_form":

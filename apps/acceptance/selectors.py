@@ -69,6 +69,13 @@ def acceptance_checklist(project, application=None):
     )
 
 
+def checklist_rows(result) -> list[tuple]:
+    """Each item's result with its owners' names (the roles' labels)."""
+    return [
+        (r, "、".join(str(Role(role).label) for role in r.item.owner_roles)) for r in result.results
+    ]
+
+
 def steps_for(*, user, application) -> list:
     """The table's steps the user may take now, less what the user has already recorded."""
     if application is None:

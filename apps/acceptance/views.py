@@ -50,6 +50,7 @@ def project_acceptance(request, project_pk):
     project = selectors.project_get(user=user, pk=project_pk)
     applications = list(selectors.applications_of(user=user, project=project))
     current = applications[0] if applications else None
+    checklist = selectors.acceptance_checklist(project, current)
     may_apply = any(
         t.action == "apply_for_acceptance"
         for t in actions_available(table=PROJECT_LIFECYCLE, instance=project, user=user)
@@ -58,7 +59,8 @@ def project_acceptance(request, project_pk):
         "project": project,
         "application": current,
         "earlier": applications[1:],
-        "checklist": selectors.acceptance_checklist(project, current),
+        "checklist": checklist,
+        "rows": selectors.checklist_rows(checklist),
         "may_apply": may_apply and project.stage == ProjectStage.IMPLEMENTATION,
         "steps": selectors.steps_for(user=user, application=current),
     }

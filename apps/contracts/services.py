@@ -131,10 +131,10 @@ def advance_due(agreement: ServiceAgreement) -> Decimal:
 
 def _check_accepted(agreement: ServiceAgreement) -> None:
     """HB §23: the balance (and any other payment after the advance) is paid once the office
-    has issued the acceptance-pass opinion (验收合格意见). There is no acceptance app yet, so
-    the gate is the project's stage: `payment`, which only the office's "accept" row of the
-    stage table (apps/projects/lifecycle.py, HB §23) sets. When the acceptance app exists,
-    this checks its passing opinion instead."""
+    has issued the acceptance-pass opinion (验收合格意见). The gate is the project's stage:
+    `payment`, which only the office's "accept" row of the stage table
+    (apps/projects/lifecycle.py, HB §23) sets — taken by apps.acceptance's
+    `acceptance_decide` together with the passing opinion."""
     accepted = (ProjectStage.PAYMENT, ProjectStage.ARCHIVED)
     if agreement.project_id:
         projects = [agreement.project]

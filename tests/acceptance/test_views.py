@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from apps.acceptance.models import AcceptanceApplication, AcceptanceStatus, EvaluationReport
+from apps.accounts.roles import Role
 from apps.projects.models import ProjectStage
 from apps.review.models import OrganisationEvent
 from tests.acceptance.world import apply, evaluate
@@ -15,6 +16,13 @@ from tests.implementation.world import pdf
 from tests.rendered_forms import form_submit
 
 pytestmark = pytest.mark.django_db
+
+
+def rendered_text(page, testid: str) -> str:
+    import lxml.html
+
+    document = lxml.html.fromstring(page.content.decode())
+    return document.xpath(f"//*[@data-testid='{testid}']")[0].text_content()
 
 
 def login(client, user):
@@ -39,6 +47,8 @@ def test_the_agency_applies_from_the_page_and_sees_the_checklist(client, world):
     page = page_of(client, a.project)
     assert b'data-testid="missing"' in page.content
     assert b'data-testid="item-attendance_package"' in page.content
+    owners = rendered_text(page, "owner-funds_audit")
+    assert str(Role.IMPLEMENTER.label) in owners and str(Role.AUDITOR.label) in owners
     assert b'data-testid="apply-link"' in page.content
     form_page = client.get(reverse("acceptance:apply", args=[a.project.pk]))
     response = form_submit(
@@ -155,3 +165,47 @@ def test_another_city_gets_404_and_a_wrong_role_403_nothing_changed(client, worl
     assert application.status == AcceptanceStatus.EVALUATED
     a.project.refresh_from_db()
     assert a.project.stage == ProjectStage.ACCEPTANCE
+
+
+def test_an_expert_gives_an_opinion_from_the_page(client, world):
+    a, _b, _clock = world
+    application = apply(a)
+    login(client, a.expert)
+    page = page_of(client, a.project)
+    assert b'data-testid="step-expert_opinion"' in page.content
+    form_submit(
+        client,
+        client.get(reverse("acceptance:expert", args=[application.pk])),
+        "form[data-testid=expert-form]",
+        data={"opinion": "课程设置合理"},
+    )
+    assert application.expert_opinions.get().expert == a.expert
+    assert b'data-testid="step-expert_opinion"' not in page_of(client, a.project).content
+
+
+def test_the_committed_implementation_report_is_uploaded_from_the_page(client, world):
+    from apps.acceptance import services
+    from apps.deadlines.models import DeadlineStatus
+    from apps.jurisdictions.services import deadline_rules_load
+    from apps.projects.models import ParticipantRole
+    from tests.factories import ParticipantFactory, ProjectFactory, ProvinceFactory
+
+    a, _b, _clock = world
+    sz = ProvinceFactory(code="440300", name="深圳市", name_en="Shenzhen")
+    deadline_rules_load()
+    project = ProjectFactory(jurisdiction=sz, stage=ProjectStage.IMPLEMENTATION, year=2027)
+    ParticipantFactory(
+        project=project, role=ParticipantRole.IMPLEMENTER, organisation=a.agency.organisation
+    )
+    application = apply(a, project, commits_report=True)
+    login(client, a.agency)
+    page = page_of(client, project)
+    assert b'data-testid="deadline-implementation_report"' in page.content
+    assert b'data-testid="implementation-report-link"' in page.content
+    form_submit(
+        client,
+        client.get(reverse("acceptance:implementation_report", args=[application.pk])),
+        "form[data-testid=implementation-report-form]",
+        data={"file": pdf("report.pdf")},
+    )
+    assert services.report_deadline(application).status == DeadlineStatus.MET
