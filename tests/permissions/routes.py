@@ -539,6 +539,20 @@ ROUTES: dict[str, Rule] = {
         model="implementation.FundsEntry",
         owner_role=Role.IMPLEMENTER,
     ),
+    # --- acceptance -----------------------------------------------------------------------
+    "acceptance:project": rule(PROJECT, {"project_pk": "training_project"}),
+    "acceptance:apply": rule(
+        PROJECT,
+        {"project_pk": "training_project"},
+        model="acceptance.AcceptanceApplication",
+        owner_role=Role.IMPLEMENTER,
+    ),
+    **{
+        f"acceptance:{name}": rule(
+            PENDING, note="an acceptance application: the world has none yet (issue 15)"
+        )
+        for name in ("report", "audit", "expert", "decide", "implementation_report")
+    },
     # --- recordings, online platform ingest --------------------------------------------------
     "recordings:list": rule(PROJECT, pk("session")),
     "recordings:upload": rule(PROJECT, pk("session"), owner_role=Role.IMPLEMENTER),
