@@ -1,4 +1,7 @@
 from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from .models import AnnualCall, CallStatus
 
@@ -41,3 +44,25 @@ def call_abilities(*, user, call: AnnualCall) -> dict:
         "screen": manages and call.status != CallStatus.DRAFT,
         "apply": user.role == Role.APPLICANT and call.status == CallStatus.PUBLISHED,
     }
+
+
+def call_public_status(call: AnnualCall, now=None) -> str:
+    """The call's status as a reader expects it: applications open on / accepted until / the
+    deadline passed / closed — a future deadline is never shown as closed."""
+    now = now or timezone.now()
+
+    def when(moment):
+        return date_format(timezone.localtime(moment), "Y-m-d H:i")
+
+    if call.status == CallStatus.DRAFT:
+        return str(call.get_status_display())
+    deadline = {"deadline": when(call.closes_at)}
+    if call.status == CallStatus.CLOSED:
+        if call.closes_at > now:
+            return _("Closed early (deadline was %(deadline)s)") % deadline
+        return _("Closed (deadline %(deadline)s)") % deadline
+    if now < call.opens_at:
+        return _("Applications open on %(opens)s") % {"opens": when(call.opens_at)}
+    if now <= call.closes_at:
+        return _("Accepting applications until %(deadline)s") % deadline
+    return _("Deadline passed on %(deadline)s") % deadline
