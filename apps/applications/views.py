@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.audit.plain import object_timeline
 from apps.calls.models import AnnualCall
 from apps.calls.selectors import call_get
 from apps.core.forms import form_add_service_errors, service_error_dict
@@ -146,6 +147,7 @@ def application_detail(request, pk):
             "review": review,
             "verdicts": review.verdicts.all() if review else [],
             "can": selectors.application_abilities(user=request.user, application=application),
+            "timeline": object_timeline(application),
         },
     )
 

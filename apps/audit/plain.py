@@ -54,3 +54,39 @@ def plain_changes(entry) -> list[tuple[str, str, str]]:
         label = str(field.verbose_name) if field is not None else name
         rows.append((label, _value(field, old), _value(field, new)))
     return rows
+
+
+def _role_label(role: str) -> str:
+    from apps.accounts.roles import Role
+
+    return str(Role(role).label) if role in Role.values else role
+
+
+def object_timeline(obj, *, limit: int = 50) -> list[dict]:
+    """The history of one record as a timeline (issue 17 item 8), from the audit log in plain
+    words: when, which role of which organisation, what changed and the note given. Persons'
+    names are left out: the page's readers see who acted by role and organisation."""
+    from .models import AuditAction, AuditEntry
+
+    entries = AuditEntry.unscoped.filter(
+        object_type=obj._meta.label,
+        object_id=str(obj.pk),
+        action__in=(AuditAction.CREATE, AuditAction.TRANSITION),
+    ).order_by("occurred_at", "id")[:limit]
+    timeline = []
+    for entry in entries:
+        note = entry.message.split(": ", 1)[1] if ": " in entry.message else ""
+        timeline.append(
+            {
+                "at": entry.occurred_at,
+                "who": " · ".join(
+                    part
+                    for part in (_role_label(entry.actor_role), entry.actor_organisation)
+                    if part
+                ),
+                "created": entry.action == AuditAction.CREATE,
+                "changes": [] if entry.action == AuditAction.CREATE else plain_changes(entry),
+                "note": note,
+            }
+        )
+    return timeline

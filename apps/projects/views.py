@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
+from apps.audit.plain import object_timeline
 from apps.findings.selectors import outstanding_for_project
 
 from . import selectors
@@ -40,6 +41,7 @@ def project_detail(request, pk):
         ),
         "evidence_files": selectors.project_evidence(user=request.user, project=project),
         "lifecycle": selectors.project_lifecycle(project),
+        "timeline": object_timeline(project),
         "open_findings": outstanding_for_project(user=request.user, project=project),
     }
     return render(request, "projects/project_detail.html", context)
