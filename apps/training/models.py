@@ -346,7 +346,7 @@ class AttendanceRecord(ProjectOwnedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.trainee_id} @ {self.session_id}"
+        return f"{self.get_kind_display()} · {self.trainee} · {self.session}"
 
     @property
     def passed_checks(self) -> bool:
@@ -401,7 +401,7 @@ class PresenceConfirmation(ProjectOwnedModel):
         ordering = ["-requested_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.trainee} @ {self.session_id}"
+        return f"{self.get_kind_display()} · {self.trainee} · {self.session}"
 
 
 class ExamResult(ProjectOwnedModel):
