@@ -13,6 +13,7 @@ from apps.accounts.roles import Role
 from apps.calls.models import AnnualCall
 from apps.calls.selectors import call_get
 from apps.core.forms import messages_add_service_errors, service_error_dict
+from apps.core.workflow import action_names
 
 from . import exports, selectors, services
 from .computed import computed_bonus
@@ -25,6 +26,7 @@ from .models import (
 )
 from .results import sheet_totals
 from .rubric import rubric_title
+from .workflow import ROUND_WORKFLOW
 
 EXPORT_FORMATS = {"pdf", "xlsx"}
 
@@ -56,7 +58,10 @@ def review_round_board(request, call_pk):
     context = {"call": call, "round": review_round, "rubric_title": rubric_title(call.rubric_code)}
     if review_round is not None:
         closed = review_round.status == RoundStatus.CLOSED
+        steps = action_names(table=ROUND_WORKFLOW, instance=review_round, user=request.user)
         context |= {
+            "closed": closed,
+            "may_close": "close" in steps,
             "assignments": selectors.round_assignments(
                 user=request.user, review_round=review_round
             ),
