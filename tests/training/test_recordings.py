@@ -236,3 +236,19 @@ def test_other_city_cannot_see_recordings(cities):
     client = Client()
     client.force_login(other.office)
     assert client.get(f"/training/sessions/{city.session.pk}/recordings/").status_code == 404
+
+
+def test_the_daily_command_checks_the_sessions_whose_upload_time_is_over(
+    city, settings, monkeypatch
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    session = city.session
+    later = session.ends_at + datetime.timedelta(hours=settings.WIPP_RECORDING_CHECK_AFTER_HOURS)
+    monkeypatch.setattr(recordings, "clock", lambda: later)
+    out = StringIO()
+    call_command("recordings_coverage_sweep", stdout=out)
+    assert out.getvalue().startswith("2 sessions checked")
+    assert Finding.unscoped.filter(rule_code="TR-RECORDING-MISSING", subject_id=session.pk).exists()
