@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.core.forms import form_add_service_errors, messages_add_service_errors
+from apps.core.forms import form_service_call, messages_add_service_errors
 from apps.core.levels import Level, actor_may
 from apps.core.workflow import actions_available
 from apps.projects.lifecycle import PROJECT_LIFECYCLE
@@ -32,16 +32,6 @@ def _form_page(request, *, form, project, title, testid, multipart=True):
             "multipart": multipart,
         },
     )
-
-
-def _save(request, form, call, success: str):
-    try:
-        result = call()
-    except ValidationError as error:
-        form_add_service_errors(form, error)
-        return None
-    messages.success(request, success)
-    return result
 
 
 @login_required
@@ -93,7 +83,7 @@ def apply(request, project_pk):
     form = forms.ApplyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        done = _save(
+        done = form_service_call(
             request,
             form,
             lambda: services.acceptance_apply(
@@ -121,7 +111,9 @@ def _step_page(request, pk, *, form_class, title, testid, call, success):
     application = selectors.application_get(user=request.user, pk=pk)
     form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        done = _save(request, form, lambda: call(application, form.cleaned_data), success)
+        done = form_service_call(
+            request, form, lambda: call(application, form.cleaned_data), success
+        )
         if done is not None:
             return redirect("acceptance:project", project_pk=application.project_id)
     return _form_page(request, form=form, project=application.project, title=title, testid=testid)

@@ -26,6 +26,19 @@ def form_add_service_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def form_service_call(request, form, call, success: str):
+    """Runs a service (`call`, with the form's cleaned data bound in) on behalf of a page: its
+    refusals come back on the form, its success as a flash message. Returns the service's
+    result, or None when it refused."""
+    try:
+        result = call()
+    except ValidationError as error:
+        form_add_service_errors(form, error)
+        return None
+    messages.success(request, success)
+    return result
+
+
 class BootstrapFormMixin:
     """Gives every widget Bootstrap's classes so templates can render fields plainly."""
 

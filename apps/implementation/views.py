@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.roles import Role
-from apps.core.forms import form_add_service_errors, messages_add_service_errors
+from apps.core.forms import form_service_call, messages_add_service_errors
 from apps.core.levels import Level, actor_may
 from apps.core.workflow import actions_available
 from apps.projects.models import ProjectType
@@ -54,17 +54,6 @@ def _form_page(request, *, form, project, title, testid, multipart=False, back=N
     )
 
 
-def _save(request, form, call, success: str):
-    """Runs a service with the form's data; its refusals come back on the form."""
-    try:
-        result = call()
-    except ValidationError as error:
-        form_add_service_errors(form, error)
-        return None
-    messages.success(request, success)
-    return result
-
-
 # --- project overview and set-up ------------------------------------------------------------
 
 
@@ -104,7 +93,7 @@ def camera_create(request, project_pk):
     _agency_or_403(request, project)
     form = forms.CameraForm(request.POST or None, organisation=request.user.organisation)
     if request.method == "POST" and form.is_valid():
-        camera = _save(
+        camera = form_service_call(
             request,
             form,
             lambda: services.camera_add(user=request.user, project=project, **form.cleaned_data),
@@ -142,7 +131,7 @@ def platform_name(request, project_pk):
     _agency_or_403(request, project)
     form = forms.PlatformForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        done = _save(
+        done = form_service_call(
             request,
             form,
             lambda: services.platform_name(
@@ -177,7 +166,7 @@ def supervision_edit(request, project_pk):
     }
     form = forms.SupervisionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        done = _save(
+        done = form_service_call(
             request,
             form,
             lambda: services.supervision_configure(
@@ -240,7 +229,7 @@ def _package_form_view(request, project_pk, *, make_form, call, title, testid, m
     _agency_or_403(request, project)
     form = make_form(project, package)
     if request.method == "POST" and form.is_valid():
-        done = _save(request, form, lambda: call(package, form), _("Saved."))
+        done = form_service_call(request, form, lambda: call(package, form), _("Saved."))
         if done is not None:
             return redirect("implementation:package", project_pk=project.pk)
     return _form_page(
@@ -389,7 +378,7 @@ def promotion_record_add(request, project_pk):
         data = {
             k: ("" if v is None and k in ("channel", "time_slot") else v) for k, v in data.items()
         }
-        record = _save(
+        record = form_service_call(
             request,
             form,
             lambda: services.promotion_record_add(
@@ -450,7 +439,7 @@ def report_detail(request, pk):
     if actions and selectors.is_agency(user, report.project):
         form = forms.MonthlyReportForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            done = _save(
+            done = form_service_call(
                 request,
                 form,
                 lambda: services.monthly_report_submit(
@@ -499,7 +488,7 @@ def funds_entry_add(request, project_pk):
     _agency_or_403(request, project)
     form = forms.FundsEntryForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        entry = _save(
+        entry = form_service_call(
             request,
             form,
             lambda: services.funds_entry_add(
