@@ -10,6 +10,7 @@ from django.http import Http404
 
 from apps.accounts.roles import Role
 from apps.projects.models import Project, ProjectStage
+from apps.projects.participation import implementer_require
 
 from .models import (
     Camera,
@@ -74,12 +75,11 @@ def supervision_of(*, user, project) -> OnlineSupervision | None:
 
 
 def is_agency(user, project) -> bool:
-    from .services import agency_require
 
     if user.role != Role.IMPLEMENTER and not user.is_superuser:
         return False
     try:
-        agency_require(user, project)
+        implementer_require(user=user, project=project)
     except Exception:
         return False
     return project.stage == ProjectStage.IMPLEMENTATION

@@ -74,15 +74,6 @@ def clock() -> datetime.datetime:
 # --- who may write --------------------------------------------------------------------------
 
 
-def agency_of(project):
-    return project_implementer(project)
-
-
-def agency_require(user, project) -> None:
-    """The implementing agency of this project, while it is being implemented (HB §12–14)."""
-    implementer_require(user=user, project=project)
-
-
 def _upload(*, user, project, uploaded_file, purpose: str, title: str, field: str = "file"):
     if uploaded_file is None:
         raise ValidationError({field: _("Choose a file to upload.")})
@@ -108,7 +99,7 @@ def _upload(*, user, project, uploaded_file, purpose: str, title: str, field: st
 
 @transaction.atomic
 def camera_add(*, user, project, name: str, stream_url: str, equipment=None) -> Camera:
-    agency_require(user, project)
+    implementer_require(user=user, project=project)
     if equipment is not None and (
         equipment.organisation_id != user.organisation_id
         or equipment.kind != EquipmentKind.NETWORK_CAMERA
@@ -136,7 +127,7 @@ def camera_test(*, user, camera: Camera) -> CameraTest:
     """Tests the stream: reachable or not; the resolution from the stream (ffprobe) when it
     answers, otherwise from the register. Kept with the server's time. The network is
     contacted outside any transaction."""
-    agency_require(user, camera.project)
+    implementer_require(user=user, project=camera.project)
     result = probe.camera_probe(camera.stream_url)
     width, height, source = result.width, result.height, ResolutionSource.STREAM
     if height is None:
@@ -189,7 +180,7 @@ def contracted_platforms():
 def platform_name(*, user, project, platform) -> OnlineSupervision:
     """The agency names its contracted online platform; naming another one clears the
     parameters the former one set. The office then names it as a participant (HB §12)."""
-    agency_require(user, project)
+    implementer_require(user=user, project=project)
     if project.project_type != ProjectType.TRAINING:
         raise ValidationError(_("An online platform is named for training projects."))
     if not platform_qualifies(platform):
@@ -256,7 +247,7 @@ def package_for(project) -> PrestartPackage | None:
     package = PrestartPackage.unscoped.filter(project=project).first()
     if package is not None:
         return package
-    agency = agency_of(project)
+    agency = project_implementer(project)
     if agency is None:
         return None
     package, _created = PrestartPackage.unscoped.get_or_create(
@@ -274,7 +265,7 @@ def _editable_require(package: PrestartPackage) -> None:
 
 
 def _package_write_require(user, package) -> None:
-    agency_require(user, package.project)
+    implementer_require(user=user, project=package.project)
     level_require(user, roles=AGENCY, level=Level.ORGANISATION, subject=package)
     _editable_require(package)
 
@@ -479,7 +470,7 @@ def package_act(*, user, package, action: str, note: str = "") -> PrestartPackag
     now = clock()
     changes = {}
     if action == "submit":
-        agency_require(user, package.project)
+        implementer_require(user=user, project=package.project)
         missing = package_checklist(package).missing_required
         if missing:
             raise ValidationError(
@@ -509,7 +500,7 @@ def package_act(*, user, package, action: str, note: str = "") -> PrestartPackag
 def promotion_record_add(*, user, project, proofs, **fields) -> PromotionRecord:
     """Records one distribution, broadcast or session with its proofs (photos or broadcast
     proof; feedback optional). `proofs` is a list of (ProofKind, uploaded file)."""
-    agency_require(user, project)
+    implementer_require(user=user, project=project)
     if project.project_type != ProjectType.PROMOTION:
         raise ValidationError(_("Promotion records belong to promotion projects."))
     requirements = _project_requirements(project)
@@ -575,7 +566,7 @@ def monthly_deadlines_ensure(project) -> list[Deadline]:
     if project.stage != ProjectStage.IMPLEMENTATION:
         return []
     schedule = project_schedule(project)
-    agency = agency_of(project)
+    agency = project_implementer(project)
     if schedule is None or agency is None:
         return []
 
@@ -656,7 +647,7 @@ def month_figures(project, month: datetime.date) -> dict:
 
 @transaction.atomic
 def monthly_report_submit(*, user, report: MonthlyReport, progress: str) -> MonthlyReport:
-    agency_require(user, report.project)
+    implementer_require(user=user, project=report.project)
     now = clock()
     if report.month > timezone.localdate(now):
         raise ValidationError(_("A month is reported once it has begun."))
@@ -772,7 +763,7 @@ def funds_entry_add(
     voucher_file,
     note: str = "",
 ) -> FundsEntry:
-    agency_require(user, project)
+    implementer_require(user=user, project=project)
     if amount is None or amount <= 0:
         raise ValidationError({"amount": _("Give an amount above zero.")})
     if entry_date > timezone.localdate(clock()):

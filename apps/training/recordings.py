@@ -77,6 +77,7 @@ from apps.evidence.purposes import Kind, file_type_for_extension, purpose_get
 from apps.evidence.services import evidence_upload
 from apps.findings.models import FindingSeverity
 from apps.findings.services import finding_raise
+from apps.projects.participation import implementer_require, project_implementer
 
 from .recordings_models import Recording, RecordingUpload, StartSource
 
@@ -126,9 +127,7 @@ def parse_metadata(header: str) -> dict[str, str]:
 
 
 def upload_create(*, user, session, length: int, filename: str) -> RecordingUpload:
-    from .services import agency_require
-
-    agency_require(user, session.project)
+    implementer_require(user=user, project=session.project)
     if length <= 0:
         raise TusError(400, _("Upload-Length must be a positive number of bytes."))
     if length > max_size():
@@ -185,9 +184,7 @@ def _checksum(header: str):
 def upload_append(*, user, upload: RecordingUpload, offset: int, stream, checksum: str = ""):
     """Appends one PATCH body at `offset`; returns the upload (completed into a Recording when
     the last byte arrived)."""
-    from .services import agency_require
-
-    agency_require(user, upload.session.project)
+    implementer_require(user=user, project=upload.session.project)
     if upload.uploaded_by_id != user.pk and not user.is_superuser:
         raise TusError(403, _("Only who started an upload continues it."))
     upload_usable(upload)
@@ -410,9 +407,7 @@ def recording_spec(project) -> RecordingSpec:
 
 
 def _owner(session):
-    from .services import agency_of
-
-    return agency_of(session.project)
+    return project_implementer(session.project)
 
 
 def spec_check(recording: Recording):

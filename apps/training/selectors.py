@@ -12,6 +12,7 @@ from django.http import Http404
 from apps.accounts.roles import Role
 from apps.findings.models import Finding, FindingStatus
 from apps.projects.models import Project, ProjectStage
+from apps.projects.participation import implementer_require
 
 from .models import (
     AttendanceKind,
@@ -78,12 +79,11 @@ def classes_of(*, user, project):
 
 
 def is_agency(user, project) -> bool:
-    from .services import agency_require
 
     if user.role != Role.IMPLEMENTER:
         return False
     try:
-        agency_require(user, project)
+        implementer_require(user=user, project=project)
     except Exception:
         return False
     return project.stage == ProjectStage.IMPLEMENTATION

@@ -61,20 +61,11 @@ def clock() -> datetime.datetime:
 # --- who may write --------------------------------------------------------------------------
 
 
-def agency_of(project):
-    return project_implementer(project)
-
-
-def agency_require(user, project) -> None:
-    """The implementing agency of this project, while it is being implemented (HB §12–14)."""
-    implementer_require(user=user, project=project)
-
-
 # --- classes and sessions -------------------------------------------------------------------
 
 
 def training_class_create(*, user, project, name: str, syllabus_line=None) -> TrainingClass:
-    agency_require(user, project)
+    implementer_require(user=user, project=project)
     if syllabus_line is not None and project.pk not in {
         p.pk for p in syllabus_line.requirement.procurement.covered_projects()
     }:
@@ -85,7 +76,7 @@ def training_class_create(*, user, project, name: str, syllabus_line=None) -> Tr
 
 
 def session_create(*, user, training_class, **fields) -> Session:
-    agency_require(user, training_class.project)
+    implementer_require(user=user, project=training_class.project)
     session = Session(training_class=training_class, **fields)
     if session.radius_m is None:
         session.radius_m = settings.WIPP_TRAINING_DEFAULT_RADIUS_M
@@ -101,7 +92,7 @@ def session_create(*, user, training_class, **fields) -> Session:
 
 def roster_preview(*, user, training_class, uploaded_file) -> RosterImport:
     """Reads the workbook and keeps its rows (encrypted) for the preview; nothing is imported."""
-    agency_require(user, training_class.project)
+    implementer_require(user=user, project=training_class.project)
     raw_rows = roster_read(uploaded_file.read())
     for row in raw_rows:
         for key, value in list(row.items()):
@@ -128,7 +119,7 @@ def roster_confirm(*, user, roster_import: RosterImport) -> list[Trainee]:
     """All rows or none: checked again now (the project may have changed since the preview)."""
     training_class = roster_import.training_class
     project = training_class.project
-    agency_require(user, project)
+    implementer_require(user=user, project=project)
     locked = RosterImport.unscoped.select_for_update().get(pk=roster_import.pk)
     if locked.status != RosterImportStatus.PREVIEW:
         raise ValidationError(_("This roster was already confirmed or discarded."))
@@ -182,7 +173,7 @@ def roster_confirm(*, user, roster_import: RosterImport) -> list[Trainee]:
 
 
 def face_impact_assessment_save(*, user, project, **fields) -> FaceImpactAssessment:
-    agency_require(user, project)
+    implementer_require(user=user, project=project)
     assessment = FaceImpactAssessment.unscoped.filter(project=project).first()
     if assessment is None:
         assessment = FaceImpactAssessment(project=project)
@@ -196,7 +187,7 @@ def face_impact_assessment_save(*, user, project, **fields) -> FaceImpactAssessm
 def face_consent_record(*, user, trainee) -> FaceConsent:
     """The trainee's separate consent to face recognition (PIPL art. 29), given in person to
     the agency's staff after the notice; recorded before any face data is taken."""
-    agency_require(user, trainee.project)
+    implementer_require(user=user, project=trainee.project)
     consent = FaceConsent.objects.filter(trainee=trainee).first()
     now = timezone.now()
     if consent is None:
@@ -216,7 +207,7 @@ def face_consent_record(*, user, trainee) -> FaceConsent:
 def face_consent_withdraw(*, user, trainee) -> None:
     """Withdrawal deletes the template and the enrolment photo at once (PIPL art. 47); the
     trainee is checked in by staff confirmation from then on."""
-    agency_require(user, trainee.project)
+    implementer_require(user=user, project=trainee.project)
     consent = FaceConsent.objects.filter(trainee=trainee, withdrawn_at__isnull=True).first()
     if consent is None:
         raise ValidationError(_("There is no consent to withdraw."))
@@ -266,7 +257,7 @@ def _embed(content: bytes) -> list[float]:
 def face_enrol(*, user, trainee, content: bytes) -> FaceTemplate:
     """The enrolment photo and its template; refused without consent or without the
     project's impact assessment (PIPL art. 29, 55)."""
-    agency_require(user, trainee.project)
+    implementer_require(user=user, project=trainee.project)
     if not FaceImpactAssessment.unscoped.filter(project_id=trainee.project_id).exists():
         raise ValidationError(
             _(
@@ -335,7 +326,7 @@ def attendance_check(
     """A face check-in or check-out: live photo against the enrolment template, the phone's
     location against the venue, the server's time against the schedule. Written once; every
     failed check is a finding linked to the record."""
-    agency_require(user, session.project)
+    implementer_require(user=user, project=session.project)
     _on_roster(session, trainee)
     consent_require(trainee)
     template = FaceTemplate.objects.filter(trainee=trainee, deleted_at__isnull=True).first()
@@ -399,7 +390,7 @@ def confirmation_request(
     longitude=None,
     coordinate_system: str = CoordinateSystem.WGS84,
 ) -> PresenceConfirmation:
-    agency_require(user, session.project)
+    implementer_require(user=user, project=session.project)
     _on_roster(session, trainee)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason why the face check is not used.")})
@@ -458,7 +449,7 @@ def confirmation_decide(*, user, confirmation, action: str, note: str = "") -> P
 
 
 def _raise(record, rule: str, severity: str, message: str, *, key: str = "", extra=()):
-    owner = agency_of(record.session.project)
+    owner = project_implementer(record.session.project)
     return finding_raise(
         rule_code=rule,
         citation=CITATION,
@@ -624,7 +615,7 @@ def hours_check(*, user, project) -> list:
     from .selectors import trainee_progress
 
     if user.role == Role.IMPLEMENTER:
-        agency_require(user, project)
+        implementer_require(user=user, project=project)
     else:
         level_require(user, roles={Role.OFFICE}, level=Level.OWN, subject=project)
     now = clock()
@@ -657,7 +648,7 @@ def hours_check(*, user, project) -> list:
                         "cls": training_class,
                     },
                     owner_role=Role.IMPLEMENTER,
-                    owner_organisation=agency_of(project),
+                    owner_organisation=project_implementer(project),
                     key=f"class:{training_class.pk}",
                     records=[
                         {"what": "trainee", "id": row["trainee"].pk},
@@ -674,7 +665,7 @@ def hours_check(*, user, project) -> list:
 def exam_result_record(*, user, trainee, taken_on, score, passed: bool):
     from .models import ExamResult
 
-    agency_require(user, trainee.project)
+    implementer_require(user=user, project=trainee.project)
     return ExamResult.unscoped.create(
         trainee=trainee, taken_on=taken_on, score=score, passed=passed, recorded_by=user
     )

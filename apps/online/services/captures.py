@@ -15,6 +15,7 @@ from apps.audit.models import AuditAction
 from apps.audit.services import audit_bulk
 from apps.findings.models import FindingSeverity
 from apps.findings.services import finding_raise
+from apps.projects.participation import project_implementer
 
 from ..models import BatchKind, FaceCapture, LearningRecord
 from .batches import (
@@ -309,7 +310,6 @@ def _photos_store(photos, *, project, user, now) -> dict:
 
 
 def _mismatch_finding(capture: FaceCapture):
-    from apps.training.services import agency_of
 
     return finding_raise(
         rule_code="OL-FACE-MISMATCH",
@@ -328,6 +328,6 @@ def _mismatch_finding(capture: FaceCapture):
             else _("the online platform's result"),
         },
         owner_role=Role.IMPLEMENTER,
-        owner_organisation=agency_of(capture.project),
+        owner_organisation=project_implementer(capture.project),
         records=[{"what": "online_face_capture", "id": capture.pk}],
     )
