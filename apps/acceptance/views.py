@@ -12,9 +12,8 @@ from django.views.decorators.http import require_POST
 
 from apps.core.forms import form_service_call, messages_add_service_errors
 from apps.core.levels import Level, actor_may
-from apps.core.workflow import actions_available
+from apps.core.workflow import action_names
 from apps.projects.lifecycle import PROJECT_LIFECYCLE
-from apps.projects.models import ProjectStage
 
 from . import forms, selectors, services
 from .models import AuditOpinion, EvaluationReport, ExpertOpinion
@@ -41,9 +40,9 @@ def project_acceptance(request, project_pk):
     applications = list(selectors.applications_of(user=user, project=project))
     current = applications[0] if applications else None
     checklist = selectors.acceptance_checklist(project, current)
-    may_apply = any(
-        t.action == "apply_for_acceptance"
-        for t in actions_available(table=PROJECT_LIFECYCLE, instance=project, user=user)
+    # The lifecycle row leaves only the implementation stage and names who applies.
+    may_apply = "apply_for_acceptance" in action_names(
+        table=PROJECT_LIFECYCLE, instance=project, user=user
     )
     context = {
         "project": project,
@@ -51,7 +50,7 @@ def project_acceptance(request, project_pk):
         "earlier": applications[1:],
         "checklist": checklist,
         "rows": selectors.checklist_rows(checklist),
-        "may_apply": may_apply and project.stage == ProjectStage.IMPLEMENTATION,
+        "may_apply": may_apply,
         "steps": selectors.steps_for(user=user, application=current),
     }
     if current is not None:
