@@ -4,8 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from apps.audit.models import AuditAction
-from apps.audit.services import audit_record
+from apps.audit.services import audit_transition
 from apps.core.workflow import transition_apply
 
 from .models import Finding, FindingEvent, FindingStatus
@@ -123,16 +122,12 @@ def findings_resolve_for_subject(*, subject, rule_code: str, note: str) -> int:
         finding.status, finding.status_note, finding.closed_at = FindingStatus.RESOLVED, note, now
         finding._audit_skip = True
         finding.save(update_fields=["status", "status_note", "closed_at"])
-        audit_record(
-            action=AuditAction.TRANSITION,
-            object_type=Finding._meta.label,
-            object_id=finding.pk,
-            object_repr=str(finding),
-            jurisdiction_path=finding.audit_jurisdiction_path(),
-            project_id=finding.project_id,
+        audit_transition(
+            instance=finding,
             before={"status": before},
             after={"status": finding.status},
-            message=f"resolve: {note}",
+            action_name="resolve",
+            note=note,
         )
         FindingEvent.objects.create(
             finding=finding, action="resolve", status_after=finding.status, note=note, at=now
