@@ -43,6 +43,10 @@ WIPP_AUDIT_CHECKPOINT_S3_RETENTION_DAYS = env.int(
 )
 WIPP_AUDIT_RETENTION_DAYS = env.int("WIPP_AUDIT_RETENTION_DAYS", default=183)
 WIPP_AUDIT_SEQUENCER_BATCH = env.int("WIPP_AUDIT_SEQUENCER_BATCH", default=5000)
+# A sequencer run writes a checkpoint only when the last one is this old (seconds) or this many
+# entries were chained since (apps.audit.sequencer).
+WIPP_AUDIT_CHECKPOINT_MIN_INTERVAL = env.int("WIPP_AUDIT_CHECKPOINT_MIN_INTERVAL", default=900)
+WIPP_AUDIT_CHECKPOINT_MIN_ENTRIES = env.int("WIPP_AUDIT_CHECKPOINT_MIN_ENTRIES", default=100_000)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -65,6 +69,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "apps.core",
     "apps.audit",
+    "apps.batches",
     "apps.jurisdictions",
     "apps.accounts",
     "apps.evidence",

@@ -29,17 +29,25 @@ Gap rule (what happens to entries of transactions that are not committed yet):
   DELETE); run the sequencer every minute to keep that window short. The audit page shows
   per entry whether it is chained yet.
 
-Checkpoints: after each run that chained something, a signed checkpoint (apps.audit
-.checkpoints) goes to the checkpoint directory and, if configured, to S3 under object lock; the
-head row records its number. The sequencer refuses to continue from a head that disagrees with
+Checkpoints: after a run that chained something, a signed checkpoint (apps.audit.checkpoints)
+goes to the checkpoint directory and, if configured, to S3 under object lock; the head row
+records its number. Not after every run: run every minute, that would be 1,440 files a day. A
+run writes one when there is none yet, when the last one is at least
+`WIPP_AUDIT_CHECKPOINT_MIN_INTERVAL` seconds old (default 900), or when at least
+`WIPP_AUDIT_CHECKPOINT_MIN_ENTRIES` entries (default 100,000) were chained since it; the purge
+and `audit_chain --checkpoint` always write one. Entries chained after the last checkpoint are
+still verified link by link and by key; only a tail truncation within that window is beyond
+what the checkpoints can show. The sequencer refuses to continue from a head that disagrees with
 its own last checkpoint (a rewound or edited head): it raises `ChainStateError`, entries stay
 recorded but unchained, and verification names the damage.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils import timezone
 
 from .chain import GENESIS_HASH, entry_digest, signing_key
 from .checkpoints import checkpoint_build, checkpoint_read_number, checkpoint_store
@@ -110,9 +118,27 @@ def _store_chain_columns(rows: list[AuditEntry]) -> None:
         cursor.executemany(sql, params)
 
 
-def audit_chain_pending(*, batch: int | None = None, checkpoint: bool = True) -> ChainRun:
+def checkpoint_due(head: AuditChainHead) -> bool:
+    """Whether the chain has moved on far enough, or long enough ago, since the last
+    checkpoint for a new one (see the module's docstring)."""
+    if head.last_seq == 0:
+        return False
+    last = checkpoint_read_number(head.last_checkpoint)
+    if last is None:
+        return True
+    if last["last_seq"] >= head.last_seq:
+        return False
+    if head.last_seq - last["last_seq"] >= settings.WIPP_AUDIT_CHECKPOINT_MIN_ENTRIES:
+        return True
+    written = datetime.datetime.fromisoformat(last["time"])
+    age = (timezone.now() - written).total_seconds()
+    return age >= settings.WIPP_AUDIT_CHECKPOINT_MIN_INTERVAL
+
+
+def audit_chain_pending(*, batch: int | None = None, checkpoint: bool | None = None) -> ChainRun:
     """Chains every committed, not-yet-chained entry (in transactions of `batch` entries),
-    then writes one checkpoint if anything was chained."""
+    then writes a checkpoint when one is due (`checkpoint_due`; `checkpoint=True`: whenever
+    the chain moved on since the last one, `False`: never)."""
     batch = batch or settings.WIPP_AUDIT_SEQUENCER_BATCH
     chained = 0
     while True:
@@ -139,9 +165,14 @@ def audit_chain_pending(*, batch: int | None = None, checkpoint: bool = True) ->
         chained += len(rows)
         if len(rows) < batch:
             break
-    number = checkpoint_write(kind="chain") if chained and checkpoint else None
-    head = AuditChainHead.objects.get(pk=1) if chained else None
-    return ChainRun(chained, head.last_seq if head else 0, number)
+    head = AuditChainHead.objects.filter(pk=1).first()
+    number = None
+    if head is not None and checkpoint is not False:
+        last = checkpoint_read_number(head.last_checkpoint)
+        moved = head.last_seq > (last["last_seq"] if last else 0)
+        if moved and (checkpoint or checkpoint_due(head)):
+            number = checkpoint_write(kind="chain")
+    return ChainRun(chained, head.last_seq if head and chained else 0, number)
 
 
 def checkpoint_write(

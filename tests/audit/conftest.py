@@ -26,3 +26,10 @@ def checkpoint_files(settings):
         return sorted(Path(settings.WIPP_AUDIT_CHECKPOINT_DIR).glob("*.json"))
 
     return files
+
+
+@pytest.fixture(autouse=True)
+def checkpoint_every_run(settings):
+    """The chain tests follow the checkpoints run by run: each sequencer run that chained
+    something writes one (the interval itself is tested in test_checkpoint_interval.py)."""
+    settings.WIPP_AUDIT_CHECKPOINT_MIN_INTERVAL = 0

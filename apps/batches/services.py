@@ -1,0 +1,115 @@
+"""Running batch work in small transactions, resumable, with progress.
+
+`batch_run(kind=, key=, items=, work=, chunk=)` walks `items` (a queryset, ordered here by
+primary key) in chunks of `chunk` items. Each chunk is one transaction: `work(item)` for each
+of its items, then the run's progress (`done`, `cursor` = the chunk's last key) — so a crash
+midway leaves the finished chunks done and recorded, and the rerun (the same kind and key)
+continues after the cursor. No transaction spans the batch, so a batch never holds a lock
+(or, on SQLite, the database's one write lock) for longer than one chunk, and every other
+writer waits at most that long."""
+
+from collections.abc import Callable, Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from apps.core.context import current_actor
+
+from .models import BatchRun, BatchStatus
+
+DEFAULT_CHUNK = 20
+
+
+def batch_start(*, kind: str, key: str, label: str = "") -> BatchRun:
+    """The unfinished run of this batch (resumed, one attempt more), or a new one."""
+    now = timezone.now()
+    with transaction.atomic():
+        run = (
+            BatchRun.objects.select_for_update()
+            .filter(kind=kind, key=str(key))
+            .exclude(status=BatchStatus.FINISHED)
+            .first()
+        )
+        if run is None:
+            return BatchRun.objects.create(
+                kind=kind,
+                key=str(key),
+                label=label[:300],
+                started_at=now,
+                updated_at=now,
+                started_by=current_actor().username[:150],
+            )
+        run.status, run.error = BatchStatus.RUNNING, ""
+        run.attempts += 1
+        run.updated_at = now
+        run.save(update_fields=["status", "error", "attempts", "updated_at"])
+        return run
+
+
+def _chunks(items, cursor: int, size: int) -> Iterable[list]:
+    """Chunks of the items after `cursor`, each read fresh (keyset pagination by pk): items
+    that a chunk's work changes do not shift the next chunk."""
+    while True:
+        rows = list(items.filter(pk__gt=cursor).order_by("pk")[:size])
+        if not rows:
+            return
+        yield rows
+        cursor = rows[-1].pk
+
+
+def batch_advance(run: BatchRun, *, done: int, cursor: int) -> None:
+    run.done += done
+    run.cursor = cursor
+    run.updated_at = timezone.now()
+    BatchRun.objects.filter(pk=run.pk).update(
+        done=run.done, cursor=run.cursor, updated_at=run.updated_at
+    )
+
+
+def batch_finish(run: BatchRun) -> BatchRun:
+    run.status, run.finished_at = BatchStatus.FINISHED, timezone.now()
+    run.updated_at = run.finished_at
+    run.save(update_fields=["status", "finished_at", "updated_at"])
+    return run
+
+
+def batch_fail(run: BatchRun, error: BaseException) -> None:
+    BatchRun.objects.filter(pk=run.pk).update(
+        status=BatchStatus.FAILED, error=f"{type(error).__name__}: {error}"[:500]
+    )
+
+
+def batch_run(
+    *,
+    kind: str,
+    key: str,
+    items,
+    work: Callable[[object], object],
+    chunk: int = DEFAULT_CHUNK,
+    label: str = "",
+    total: int | None = None,
+) -> BatchRun:
+    """Runs `work(item)` for every item after the run's cursor, `chunk` items per transaction,
+    recording progress with each chunk. An error marks the run failed (the chunk it happened
+    in is rolled back, the earlier ones stay) and is raised again; the next call with the same
+    kind and key resumes. Returns the finished run. (Called inside a transaction — a test's —
+    the chunks are savepoints of it and nothing commits until it does.)"""
+    run = batch_start(kind=kind, key=key, label=label)
+    remaining = items.filter(pk__gt=run.cursor).count() if total is None else total
+    run.total = run.done + remaining
+    BatchRun.objects.filter(pk=run.pk).update(total=run.total)
+    try:
+        for rows in _chunks(items, run.cursor, chunk):
+            with transaction.atomic():
+                for item in rows:
+                    work(item)
+                batch_advance(run, done=len(rows), cursor=rows[-1].pk)
+    except BaseException as error:
+        batch_fail(run, error)
+        raise
+    return batch_finish(run)
+
+
+def batch_progress(*, kind: str, key: str) -> BatchRun | None:
+    """The latest run of a batch (for a page showing how far it is)."""
+    return BatchRun.objects.filter(kind=kind, key=str(key)).order_by("-id").first()
