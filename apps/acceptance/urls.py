@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/audit/", views.audit, name="audit"),
     path("<int:pk>/expert/", views.expert, name="expert"),
     path("<int:pk>/decide/", views.decide, name="decide"),
+    path("<int:pk>/form.<str:fmt>", views.form_download, name="form"),
     path(
         "<int:pk>/implementation-report/",
         views.implementation_report,

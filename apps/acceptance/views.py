@@ -6,7 +6,9 @@ the project's level issues the opinion; readers of the region see it. Out-of-sco
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,7 +17,7 @@ from apps.core.levels import Level, actor_may
 from apps.core.workflow import action_names
 from apps.projects.lifecycle import PROJECT_LIFECYCLE
 
-from . import forms, selectors, services
+from . import form_document, forms, selectors, services
 from .models import AuditOpinion, EvaluationReport, ExpertOpinion
 
 
@@ -202,3 +204,19 @@ def decide(request, pk):
     else:
         messages.success(request, _("The acceptance opinion is issued."))
     return redirect("acceptance:project", project_pk=application.project_id)
+
+
+@login_required
+def form_download(request, pk, fmt):
+    """《工伤预防项目验收表》 of an application, four copies, filled from the platform
+    (apps/acceptance/form_document.py); every reader of the application may download it, and
+    each download is audited."""
+    application = selectors.application_get(user=request.user, pk=pk)
+    if fmt not in form_document.FORMATS:
+        raise Http404
+    build, content_type = form_document.FORMATS[fmt]
+    response = HttpResponse(build(application), content_type=content_type)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    name = f"acceptance-form-{application.project.code}-{stamp}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
