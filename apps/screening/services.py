@@ -1,6 +1,5 @@
 """Preliminary review (初评, SZ P1–P4): compute, then a reviewer confirms or overrides."""
 
-from collections import defaultdict
 from decimal import Decimal
 
 from django.conf import settings
@@ -12,12 +11,10 @@ from django.utils.translation import gettext as _
 from apps.accounts.roles import Role
 from apps.applications.models import Application
 from apps.applications.services import APPLICATION_WORKFLOW
-from apps.audit.models import AuditAction
-from apps.audit.services import audit_record
 from apps.calls.models import AnnualCall
 from apps.core.workflow import transition_apply
 
-from .checks import COUNTED_STATUSES, all_checks, failed_checks_text, indicator_verdict
+from .checks import COUNTED_STATUSES, failed_checks_text
 from .models import (
     Indicator,
     IndicatorVerdict,
@@ -108,53 +105,12 @@ def similarity_pairs_compute(*, call: AnnualCall) -> tuple[list[SimilarityPair],
     return pairs, {a.pk: int(index.shingle_set(str(a.pk)).size) for a in current}
 
 
-@transaction.atomic
 def screening_run(*, call: AnnualCall, user=None) -> int:
-    """Computes similarity and the P1–P4 checks for every undecided application of the call."""
-    if (
-        user is not None
-        and not user.is_superuser
-        and (user.role != Role.OFFICE or user.organisation.jurisdiction_id != call.jurisdiction_id)
-    ):
-        raise PermissionDenied(_("Only the office of this jurisdiction runs its screening."))
-    pairs, own_text = similarity_pairs_compute(call=call)
-    found = {(p.application_id, p.other_id): p.found for p in pairs}
-    by_application = defaultdict(list)
-    for pair in SimilarityPair.unscoped.filter(call=call).select_related("other__applicant"):
-        pair.found = found.get((pair.application_id, pair.other_id))
-        by_application[pair.application_id].append(pair)
-    applications = Application.unscoped.filter(
-        call=call, status__in=COUNTED_STATUSES
-    ).select_related("call", "applicant", "industry")
-    computed = 0
-    for application in applications:
-        review, _created = PreliminaryReview.unscoped.get_or_create(
-            application=application, defaults={"computed_at": timezone.now()}
-        )
-        if review.outcome != ReviewOutcome.PENDING:
-            continue
-        review.computed_at = timezone.now()
-        review.save(update_fields=["computed_at"])
-        for indicator, checks in all_checks(
-            application,
-            by_application[application.pk],
-            own_text=own_text.get(application.pk),
-        ).items():
-            IndicatorVerdict.objects.update_or_create(
-                review=review,
-                indicator=indicator,
-                defaults={"checks": checks, "computed_pass": indicator_verdict(checks)},
-            )
-        computed += 1
-    audit_record(
-        action=AuditAction.UPDATE,
-        object_type="calls.AnnualCall",
-        object_id=call.pk,
-        object_repr=str(call),
-        jurisdiction_path=call.jurisdiction.path,
-        message=f"screening run: {computed} applications, {len(pairs) // 2} suspicious pairs",
-    )
-    return computed
+    """Computes similarity and the P1–P4 checks for every undecided application of the call,
+    in small transactions and resumable (apps.screening.runs)."""
+    from .runs import screening_run as run_in_chunks
+
+    return run_in_chunks(call=call, user=user)
 
 
 def _check_reviewer(reviewer, application) -> None:
