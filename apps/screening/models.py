@@ -86,6 +86,13 @@ class IndicatorVerdict(OwnedModel):
         )
 
 
+class SimilarityBasis(models.TextChoices):
+    """What the copy detection found a pair on (the engine's ``SuspiciousPair.basis``)."""
+
+    TEXT = "text", _("own text")
+    FIGURES = "figures", _("figures")
+
+
 class SimilarityPair(ProjectOwnedModel):
     """雷同 — two applications whose own text (boilerplate discounted) largely coincides."""
 
@@ -107,6 +114,13 @@ class SimilarityPair(ProjectOwnedModel):
     )
     score = models.DecimalField(_("similarity"), max_digits=5, decimal_places=4)
     jaccard = models.DecimalField(_("Jaccard"), max_digits=5, decimal_places=4)
+    basis = models.CharField(
+        _("found on"),
+        max_length=10,
+        choices=SimilarityBasis.choices,
+        blank=True,
+        help_text=_("Whether the own text or the figures of the two applications coincide."),
+    )
     computed_at = models.DateTimeField()
 
     class Meta:

@@ -97,6 +97,7 @@ def similarity_pairs_compute(*, call: AnnualCall) -> tuple[list[SimilarityPair],
                 other_id=other_id,
                 score=Decimal(str(found.score)).quantize(FOUR_PLACES),
                 jaccard=Decimal(str(found.jaccard)).quantize(FOUR_PLACES),
+                basis=found.basis,
                 computed_at=now,
             )
             pair.found = found

@@ -123,6 +123,10 @@ def test_p4_on_a_templated_call_fails_copies_and_cannot_assess_template_only_for
 
     assert p4(copy)[1].computed_pass is False
     assert p4(original)[1].computed_pass is False
+    from apps.screening.models import SimilarityPair
+
+    stored = SimilarityPair.unscoped.get(application=copy, other=original)
+    assert stored.basis == "figures"  # what found it is recorded with the pair
     review, verdict = p4(honest)
     assert verdict.computed_pass is None
     (check,) = verdict.checks

@@ -36,9 +36,11 @@ def test_pair_page_highlights_the_shared_passages_side_by_side(client, flagged):
     _call, original, copy, office = flagged
     pair = SimilarityPair.unscoped.get(application=copy, other=original)
     client.force_login(office)
-    page = client.get(f"/screening/pairs/{pair.pk}/").content.decode()
+    assert pair.basis == "text"
+    page = client.get(f"/screening/pairs/{pair.pk}/", **EN).content.decode()
     assert page.count("<mark>") >= 2
     assert "硫化氢中毒" in page
+    assert 'data-testid="pair-basis">own text<' in page
 
 
 def test_screening_export_is_an_xlsx_with_a_row_per_application(client, flagged):

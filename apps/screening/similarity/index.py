@@ -1,17 +1,18 @@
 """The similarity index of one call: documents and reference documents, the boilerplate
 discount (explicit texts and document frequency), MinHash LSH candidate search on the text
-and on the figures, exact pair scoring (containment and Jaccard), the ranked suspicious pairs
-and which documents have too little own text to be assessed."""
+(banding in numpy), exact shared-figure counts of all pairs (scipy sparse), exact pair
+scoring (containment and Jaccard), the ranked suspicious pairs and which documents have too
+little own text to be assessed."""
 
 from __future__ import annotations
 
-import gc
 import math
 import time
 from collections.abc import Iterable, Iterator
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import MinHash
+from scipy import sparse
 
 from .defaults import (
     DEFAULT_DF_FLOOR,
@@ -32,7 +33,9 @@ from .lsh import LSHParameters, _MinHasher, lsh_parameters
 from .results import Passage, SuspiciousPair, matching_passages
 from .text import (
     _EMPTY,
+    _POLY,
     _member,
+    _mix64,
     _sorted_unique,
     _validate_n,
     document_features,
@@ -43,7 +46,29 @@ TEXT, FIGURES = "text", "figures"
 
 
 def _frequent(arrays: list[np.ndarray], cutoff: int) -> np.ndarray:
-    """Sorted values found in more than ``cutoff`` of the (unique-valued) arrays."""
+    """Sorted 32-bit keys (:func:`_keys`, the top half of the shingle hash) found in more
+    than ``cutoff`` of the arrays (keys of unique-valued shingle arrays).
+
+    Counting on the top 32 bits sorts ~8x faster than on the whole 64-bit hash (numpy's
+    32-bit sort is a vectorised radix-like sort) and only ever over-counts: two shingles
+    that share their top half (a few per million distinct shingles) count together, so
+    at worst a rare shingle is discounted with a frequent one. A 64-bit shingle is
+    boilerplate when its key is (:func:`_keys`, :func:`_member`).
+    """
+    if not arrays:
+        return _EMPTY32
+    values = np.concatenate(arrays)
+    if not values.size:
+        return _EMPTY32
+    values.sort()
+    starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
+    counts = np.diff(np.append(starts, values.size))
+    return values[starts[counts > cutoff]]
+
+
+def _frequent_values(arrays: list[np.ndarray], cutoff: int) -> np.ndarray:
+    """Sorted values found in more than ``cutoff`` of the (unique-valued) arrays (exact;
+    for the figures, a few per document)."""
     if not arrays:
         return _EMPTY
     values = np.concatenate(arrays)
@@ -53,6 +78,80 @@ def _frequent(arrays: list[np.ndarray], cutoff: int) -> np.ndarray:
     starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
     counts = np.diff(np.append(starts, values.size))
     return values[starts[counts > cutoff]]
+
+
+_EMPTY32 = np.empty(0, dtype=np.uint32)
+_SHIFT32 = np.uint64(32)
+
+
+def _keys(values: np.ndarray) -> np.ndarray:
+    """Top 32 bits of 64-bit shingle hashes (also the MinHash input, :class:`_MinHasher`)."""
+    return (values >> _SHIFT32).astype(np.uint32)
+
+
+def _band_collisions(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """Row pairs (i < j) whose signatures agree on all ``rows`` values of some band.
+
+    The LSH done with numpy instead of :class:`datasketch.MinHashLSH` buckets: each
+    band's ``rows`` values are combined into one 64-bit key (polynomial + SplitMix64, so
+    keys of different values coincide with probability ~2^-64: at worst an extra
+    candidate, which the estimate filter and the exact measure then judge), the keys of
+    each band are sorted, and every pair inside a run of equal keys is listed. Returns
+    sorted codes ``i * n + j``.
+    """
+    n = signatures.shape[0]
+    if n < 2:
+        return np.empty(0, dtype=np.int64)
+    block = signatures[:, : bands * rows].reshape(n, bands, rows).astype(np.uint64)
+    keys = block[:, :, 0].copy()
+    for c in range(1, rows):
+        keys *= _POLY
+        keys += block[:, :, c]
+    keys = _mix64(keys)
+    order = np.argsort(keys, axis=0, kind="stable")
+    ordered = np.take_along_axis(keys, order, axis=0)
+    codes = []
+    # In sorted order, rows x and x + k have equal keys only if the whole run between
+    # them does: offsets 1, 2, ... list every pair of every run, then stop.
+    for k in range(1, n):
+        same = ordered[k:] == ordered[:-k]
+        if not same.any():
+            break
+        i, j = order[:-k][same], order[k:][same]
+        codes.append(np.minimum(i, j).astype(np.int64) * n + np.maximum(i, j))
+    if not codes:
+        return np.empty(0, dtype=np.int64)
+    return np.unique(np.concatenate(codes))
+
+
+def _shared_counts(sets: list[np.ndarray], minimum: int, block: int = 2048):
+    """Every pair (i < j) of ``sets`` sharing at least ``minimum`` values, exactly.
+
+    A documents × values incidence matrix times its transpose (scipy sparse), in blocks
+    of rows to bound memory: the work is the sum over values of (documents holding it)²,
+    small once frequent values are discounted. Returns (i, j, shared) arrays.
+    """
+    empty = np.empty(0, dtype=np.int64)
+    sizes = np.fromiter((s.size for s in sets), dtype=np.int64, count=len(sets))
+    if len(sets) < 2 or not sizes.sum():
+        return empty, empty, empty
+    _unique, columns = np.unique(np.concatenate(sets), return_inverse=True)
+    owners = np.repeat(np.arange(len(sets)), sizes)
+    matrix = sparse.csr_matrix(
+        (np.ones(columns.size, dtype=np.int32), (owners, columns)),
+        shape=(len(sets), _unique.size),
+    )
+    transposed = matrix.T.tocsc()
+    found_i, found_j, found_shared = [], [], []
+    for start in range(0, len(sets), block):
+        product = (matrix[start : start + block] @ transposed).tocoo()
+        i = product.row.astype(np.int64) + start
+        j = product.col.astype(np.int64)
+        keep = (i < j) & (product.data >= minimum)
+        found_i.append(i[keep])
+        found_j.append(j[keep])
+        found_shared.append(product.data[keep].astype(np.int64))
+    return np.concatenate(found_i), np.concatenate(found_j), np.concatenate(found_shared)
 
 
 class SimilarityIndex:
@@ -104,9 +203,10 @@ class SimilarityIndex:
     keeps the source's figures differs from the source in nothing the text
     shingles see (they fold digits). Each document therefore also has a set of
     *figures* (:func:`figure_hashes`: a number with its context, not folded),
-    discounted by the same frequency rule (12个月, 100%), with its own MinHash
-    LSH; a pair is reported on its figures when it shares at least
-    ``min_shared_figures`` of them and their containment reaches the threshold.
+    discounted by the same frequency rule (12个月, 100%) and counted exactly for
+    all pairs at once (a sparse matrix product, :func:`_shared_counts`); a pair is
+    reported on its figures when it shares at least ``min_shared_figures`` of them
+    and their containment reaches the threshold.
     A copy that changes the figures is still found on its text when the text
     is the applicant's own (not the template).
 
@@ -164,6 +264,7 @@ class SimilarityIndex:
         self.figure_context = figure_context
         self._texts: dict[str, str] = {}
         self._raw: dict[str, np.ndarray] = {}
+        self._raw_keys: dict[str, np.ndarray] = {}
         self._raw_figures: dict[str, np.ndarray] = {}
         self._references: set[str] = set()
         self._explicit: list[np.ndarray] = []
@@ -171,16 +272,18 @@ class SimilarityIndex:
         self._explicit_figures: list[np.ndarray] = []
         self._explicit_figures_sorted = _EMPTY
         self._built = False
-        self._boilerplate = _EMPTY
+        self._boilerplate: np.ndarray | None = _EMPTY
+        self._frequent_keys = _EMPTY32
         self._boilerplate_figures = _EMPTY
         self._df_cutoff = 0
         self._sets: dict[str, np.ndarray] = {}
         self._figure_sets: dict[str, np.ndarray] = {}
-        self._sketches: dict[str, MinHash] = {}
-        # Per channel (text, figures): documents with a sketch, their sketches,
-        # signatures (rows) and reference flags.
-        self._channels: dict[str, dict] = {}
-        self._lsh: dict[tuple[str, int, int], MinHashLSH] = {}
+        # Text: documents with a signature (rows), their MinHash signatures and
+        # reference flags; band collisions per (bands, rows) and figure pairs
+        # per threshold, cached.
+        self._text: dict = {}
+        self._collisions: dict[tuple[int, int], np.ndarray] = {}
+        self._figure_pairs: np.ndarray | None = None
         self._hasher = _MinHasher(num_perm, seed)
         #: Seconds spent in the phases of the last :meth:`build`.
         self.build_timings: dict[str, float] = {}
@@ -199,6 +302,7 @@ class SimilarityIndex:
         self._raw[doc_id], self._raw_figures[doc_id] = document_features(
             text, self.n, fold_digits=self.fold_digits, figure_context=self.figure_context
         )
+        self._raw_keys[doc_id] = _keys(self._raw[doc_id])
         if reference:
             self._references.add(doc_id)
         self._built = False
@@ -250,55 +354,46 @@ class SimilarityIndex:
         """
         started = time.perf_counter()
         self._df_cutoff = self.df_cutoff
-        self._boilerplate = _sorted_unique(
-            np.concatenate(
-                [_frequent(list(self._raw.values()), self._df_cutoff), self._explicit_sorted]
-            )
-        )
+        self._frequent_keys = _frequent(list(self._raw_keys.values()), self._df_cutoff)
+        explicit = self._explicit_sorted
+        self._sets = {}
+        for doc_id, raw in self._raw.items():
+            keep = ~_member(self._raw_keys[doc_id], self._frequent_keys)
+            if explicit.size:
+                keep &= ~_member(raw, explicit)
+            self._sets[doc_id] = raw[keep]
+        self._boilerplate = None  # the 64-bit union, listed on demand
         self._boilerplate_figures = _sorted_unique(
             np.concatenate(
                 [
-                    _frequent(list(self._raw_figures.values()), self._df_cutoff),
+                    _frequent_values(list(self._raw_figures.values()), self._df_cutoff),
                     self._explicit_figures_sorted,
                 ]
             )
         )
-        self._sets = {
-            doc_id: raw[~_member(raw, self._boilerplate)] for doc_id, raw in self._raw.items()
-        }
         self._figure_sets = {
             doc_id: raw[~_member(raw, self._boilerplate_figures)]
             for doc_id, raw in self._raw_figures.items()
         }
         discounted = time.perf_counter()
-        # Only documents that can take part in a reported pair get a sketch.
+        # Only documents that can take part in a reported text pair get a signature.
         text_minimum = max(self.min_shared, self.min_own_text)
-        self._channels = {
-            TEXT: self._channel(self._sets, text_minimum),
-            FIGURES: self._channel(self._figure_sets, self.min_shared_figures),
+        rows = [d for d, values in self._sets.items() if values.size >= text_minimum]
+        signatures = np.empty((len(rows), self.num_perm), dtype=np.uint32)
+        for k, doc_id in enumerate(rows):
+            signatures[k] = self._hasher.signature(self._sets[doc_id])
+        self._text = {
+            "rows": rows,
+            "row_of": {d: k for k, d in enumerate(rows)},
+            "signatures": signatures,
+            "references": np.array([d in self._references for d in rows], dtype=bool),
         }
-        self._sketches = self._channels[TEXT]["sketches"]
-        self._lsh = {}
+        self._collisions = {}
+        self._figure_pairs = None
         self._built = True
         self.build_timings = {
             "document_frequency": discounted - started,
             "minhash": time.perf_counter() - discounted,
-        }
-
-    def _channel(self, sets: dict[str, np.ndarray], minimum: int) -> dict:
-        sketches = {
-            doc_id: self._hasher.sketch(values)
-            for doc_id, values in sets.items()
-            if values.size >= minimum
-        }
-        rows = list(sketches)
-        return {
-            "sketches": sketches,
-            "rows": rows,
-            "signatures": np.array([sketches[d].hashvalues for d in rows], dtype=np.uint32).reshape(
-                len(rows), self.num_perm
-            ),
-            "references": np.array([d in self._references for d in rows], dtype=bool),
         }
 
     def _ensure_built(self) -> None:
@@ -309,7 +404,14 @@ class SimilarityIndex:
     def boilerplate_shingles(self) -> np.ndarray:
         """Sorted uint64 hashes of all ignored shingles (frequent ∪ explicit)."""
         self._ensure_built()
+        if self._boilerplate is None:
+            self._boilerplate = self._discounted(list(self._raw))
         return self._boilerplate
+
+    def _discounted(self, doc_ids: list[str]) -> np.ndarray:
+        """The ignored shingles found in these documents, with the explicit ones."""
+        found = [self._raw[d][_member(self._raw_keys[d], self._frequent_keys)] for d in doc_ids]
+        return _sorted_unique(np.concatenate([*found, self._explicit_sorted]))
 
     def shingle_set(self, doc_id: str) -> np.ndarray:
         """Sorted non-boilerplate shingle hashes of a document."""
@@ -328,7 +430,8 @@ class SimilarityIndex:
     def minhash(self, doc_id: str) -> MinHash | None:
         """The document's text MinHash (None if too little distinctive text to compare)."""
         self._ensure_built()
-        return self._sketches.get(doc_id)
+        row = self._text["row_of"].get(doc_id)
+        return None if row is None else self._hasher.minhash(self._text["signatures"][row])
 
     def lsh_parameters(self, threshold: float | None = None) -> LSHParameters:
         return lsh_parameters(
@@ -338,33 +441,6 @@ class SimilarityIndex:
             recall=self.lsh_recall,
         )
 
-    def _lsh_for(self, params: LSHParameters, channel: str = TEXT) -> MinHashLSH:
-        self._ensure_built()
-        key = (channel, params.bands, params.rows)
-        lsh = self._lsh.get(key)
-        if lsh is None:
-            data = self._channels[channel]
-            # Keys are row numbers into the channel's rows / signatures.
-            lsh = MinHashLSH(
-                threshold=params.jaccard_floor,
-                num_perm=self.num_perm,
-                params=(params.bands, params.rows),
-            )
-            # Insertion allocates one bucket set per (document, band) and nothing
-            # cyclic; without this, the allocations trigger full garbage-collector
-            # passes over everything the host process holds (2-3x slower).
-            gc_enabled = gc.isenabled()
-            gc.disable()
-            try:
-                with lsh.insertion_session() as session:
-                    for row, doc_id in enumerate(data["rows"]):
-                        session.insert(row, data["sketches"][doc_id], check_duplication=False)
-            finally:
-                if gc_enabled:
-                    gc.enable()
-            self._lsh[key] = lsh
-        return lsh
-
     # -- queries -----------------------------------------------------------
 
     def _ordered(self, x: str, y: str) -> tuple[str, str]:
@@ -373,57 +449,66 @@ class SimilarityIndex:
             return (y, x) if x_ref else (x, y)
         return (x, y) if x <= y else (y, x)
 
-    @staticmethod
-    def _colliding_rows(lsh: MinHashLSH, n_rows: int) -> np.ndarray:
-        """Row pairs (i < j) sharing at least one LSH bucket, as an (m, 2) array."""
-        codes: set[int] = set()
-        if n_rows < 2:
-            return np.empty((0, 2), dtype=np.int64)
-        for table in lsh.hashtables:
-            for bucket in table:
-                members = table.get(bucket)
-                if len(members) < 2:
-                    continue
-                ordered = sorted(members)
-                for x, i in enumerate(ordered):
-                    base = i * n_rows
-                    codes.update(base + j for j in ordered[x + 1 :])
-        flat = np.fromiter(codes, dtype=np.int64, count=len(codes))
-        flat.sort()
-        return np.stack(np.divmod(flat, n_rows), axis=1)
+    def _text_candidates(self, params: LSHParameters, stats: dict) -> set[tuple[str, str]]:
+        """Text: pairs colliding in a band, minus reference pairs and low estimates."""
+        data = self._text
+        key = (params.bands, params.rows)
+        if key not in self._collisions:
+            self._collisions[key] = _band_collisions(data["signatures"], *key)
+        codes = self._collisions[key]
+        stats["lsh_collisions"] += codes.size
+        rows = np.stack(np.divmod(codes, max(len(data["rows"]), 1)), axis=1)
+        refs = data["references"]
+        rows = rows[~(refs[rows[:, 0]] & refs[rows[:, 1]])]
+        keep = np.empty(len(rows), dtype=bool)
+        signatures = data["signatures"]
+        for start in range(0, len(rows), 65536):  # bounded memory
+            chunk = rows[start : start + 65536]
+            equal = signatures[chunk[:, 0]] == signatures[chunk[:, 1]]
+            keep[start : start + len(chunk)] = equal.mean(axis=1) >= params.estimate_floor
+        names = data["rows"]
+        return {self._ordered(names[i], names[j]) for i, j in rows[keep].tolist()}
+
+    def _figure_candidates(self, figure_threshold: float, stats: dict) -> set[tuple[str, str]]:
+        """Figures: every pair whose figures reach the threshold -- exact, no sketch.
+
+        Figure sets are small (tens of figures per application) and, once frequent
+        figures are discounted, each figure is held by few documents, so counting the
+        shared figures of all pairs with a sparse matrix product costs less than an LSH
+        (which at the low figure threshold needs 1-row bands and lists many pairs).
+        """
+        if self._figure_pairs is None:
+            names = [d for d, v in self._figure_sets.items() if v.size >= self.min_shared_figures]
+            sets = [self._figure_sets[d] for d in names]
+            i, j, shared = _shared_counts(sets, self.min_shared_figures)
+            sizes = np.fromiter((v.size for v in sets), dtype=np.int64, count=len(sets))
+            refs = np.array([d in self._references for d in names], dtype=bool)
+            mask = ~(refs[i] & refs[j]) if len(names) else np.zeros(0, dtype=bool)
+            self._figure_pairs = (names, i[mask], j[mask], shared[mask], sizes)
+        names, i, j, shared, sizes = self._figure_pairs
+        stats["figure_pairs"] = int(i.size)
+        reach = shared >= figure_threshold * np.minimum(sizes[i], sizes[j])
+        pairs = zip(i[reach].tolist(), j[reach].tolist(), strict=True)
+        return {self._ordered(names[x], names[y]) for x, y in pairs}
 
     def candidate_pairs(
         self, threshold: float | None = None, figure_threshold: float | None = None
     ) -> list[tuple[str, str]]:
         """Pairs to compare exactly for ``threshold`` (default: the index's).
 
-        The pairs that share an LSH bucket (bands tuned by
-        :meth:`lsh_parameters`), minus pairs of two reference documents, minus
-        pairs whose MinHash estimate is implausibly low for the threshold
-        (``LSHParameters.estimate_floor``). Each pair once, ordered as in
-        :class:`SuspiciousPair`; sorted. ``candidate_stats`` records the counts.
+        Text: the pairs whose MinHash signatures collide in a band (banding from
+        :meth:`lsh_parameters`), minus pairs of two reference documents, minus pairs
+        whose MinHash estimate is implausibly low for the threshold
+        (``LSHParameters.estimate_floor``). Figures: the pairs whose shared figures
+        reach ``min_shared_figures`` and ``figure_threshold``, counted exactly. Each
+        pair once, ordered as in :class:`SuspiciousPair`; sorted. ``candidate_stats``
+        records the counts.
         """
+        self._ensure_built()
         figure_threshold = self.figure_threshold if figure_threshold is None else figure_threshold
-        stats = {"lsh_collisions": 0, "candidates": 0}
-        found: set[tuple[str, str]] = set()
-        for channel, params in (
-            (TEXT, self.lsh_parameters(threshold)),
-            (FIGURES, self.lsh_parameters(figure_threshold)),
-        ):
-            lsh = self._lsh_for(params, channel)
-            data = self._channels[channel]
-            rows = self._colliding_rows(lsh, len(data["rows"]))
-            stats["lsh_collisions"] += len(rows)
-            refs = data["references"]
-            rows = rows[~(refs[rows[:, 0]] & refs[rows[:, 1]])]
-            keep = np.empty(len(rows), dtype=bool)
-            signatures = data["signatures"]
-            for start in range(0, len(rows), 65536):  # bounded memory
-                chunk = rows[start : start + 65536]
-                equal = signatures[chunk[:, 0]] == signatures[chunk[:, 1]]
-                keep[start : start + len(chunk)] = equal.mean(axis=1) >= params.estimate_floor
-            names = data["rows"]
-            found.update(self._ordered(names[i], names[j]) for i, j in rows[keep].tolist())
+        stats = {"lsh_collisions": 0, "figure_pairs": 0, "candidates": 0}
+        found = self._text_candidates(self.lsh_parameters(threshold), stats)
+        found |= self._figure_candidates(figure_threshold, stats)
         stats["candidates"] = len(found)
         self.candidate_stats = stats
         return sorted(found)
@@ -550,10 +635,11 @@ class SimilarityIndex:
 
     def matching_passages(self, doc_a: str, doc_b: str, **kwargs) -> list[Passage]:
         """:func:`matching_passages` of two indexed documents with the index's boilerplate."""
+        self._ensure_built()
         return matching_passages(
             self._texts[doc_a],
             self._texts[doc_b],
-            self.boilerplate_shingles,
+            self._discounted([doc_a, doc_b]),
             self.n,
             fold_digits=self.fold_digits,
             **kwargs,

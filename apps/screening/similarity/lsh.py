@@ -159,7 +159,8 @@ class _MinHasher:
     def inputs(shingles: np.ndarray) -> np.ndarray:
         return (shingles >> np.uint64(32)).astype(np.uint32)
 
-    def sketch(self, shingles: np.ndarray) -> MinHash:
+    def signature(self, shingles: np.ndarray) -> np.ndarray:
+        """The MinHash hash values (uint32, ``num_perm``) of a shingle-hash array."""
         values = self.template.hashvalues.copy()
         hv = _fmix32(self.inputs(shingles))
         for start in range(0, hv.size, self._CHUNK):
@@ -168,6 +169,12 @@ class _MinHasher:
             np.multiply(self._a, chunk, out=out)
             np.add(out, self._b, out=out)
             np.minimum(values, out.min(axis=1), out=values)
+        return values
+
+    def sketch(self, shingles: np.ndarray) -> MinHash:
+        return self.minhash(self.signature(shingles))
+
+    def minhash(self, values: np.ndarray) -> MinHash:
         return MinHash(
             seed=self.template.seed,
             hashfunc=_identity,
