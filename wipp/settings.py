@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "apps.training",
     "apps.implementation",
     "apps.acceptance",
+    "apps.supervision",
     "apps.online",
     "apps.dashboards",
     # Demo data (README's run command); no app imports it.
