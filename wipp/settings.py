@@ -89,7 +89,6 @@ INSTALLED_APPS = [
     "apps.implementation",
     "apps.acceptance",
     "apps.supervision",
-    "apps.supervision",
     "apps.online",
     "apps.dashboards",
     # Demo data (README's run command); no app imports it.
