@@ -71,8 +71,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.roles import Role
+from apps.audit.chain import rows_digest
 from apps.audit.models import AuditAction
-from apps.audit.services import audit_record
+from apps.audit.services import audit_bulk, audit_record
 from apps.evidence.purposes import Kind, file_type_for_extension, purpose_get
 from apps.evidence.services import evidence_upload
 from apps.findings.models import FindingSeverity
@@ -553,3 +554,71 @@ def coverage_sweep(*, now=None) -> int:
         coverage_check(session)
         count += 1
     return count
+
+
+# --- clean-up of abandoned uploads -----------------------------------------------------------
+
+PURGE_CHUNK = 200
+
+
+def uploads_expired_purge(*, now=None) -> int:
+    """Deletes the part files and rows of uploads never finished before they expired
+    (`WIPP_RECORDING_UPLOAD_EXPIRY_HOURS` after they started; daily, `manage.py
+    recordings_uploads_purge`). Commits per chunk with one audit entry each (the rows and a
+    digest of what was deleted), so a crash leaves the finished chunks done and a rerun
+    continues; returns how many uploads were purged."""
+    now = now or clock()
+    purged = 0
+    while True:
+        with transaction.atomic():
+            chunk = list(
+                RecordingUpload.unscoped.select_for_update(skip_locked=True)
+                .filter(completed_at__isnull=True, expires_at__lte=now)
+                .order_by("pk")[:PURGE_CHUNK]
+            )
+            if not chunk:
+                return purged
+            rows = [
+                {
+                    "key": u.key.hex,
+                    "session": u.session_id,
+                    "filename": u.filename,
+                    "offset": u.offset,
+                    "length": u.length,
+                    "expires_at": u.expires_at.isoformat(),
+                }
+                for u in chunk
+            ]
+            RecordingUpload.unscoped.filter(pk__in=[u.pk for u in chunk]).delete()
+            audit_bulk(
+                action=AuditAction.DELETE,
+                model=RecordingUpload,
+                rows_count=len(chunk),
+                digest=rows_digest(rows),
+                object_repr=f"{len(chunk)} abandoned recording uploads",
+                after={"bytes_discarded": sum(u.offset for u in chunk)},
+                object_ids=[u.pk for u in chunk],
+                message="unfinished recording uploads expired and deleted",
+            )
+        for upload in chunk:
+            _part_path(upload).unlink(missing_ok=True)
+        purged += len(chunk)
+
+
+def orphan_part_files_delete(*, now=None) -> int:
+    """Part files without an upload row (a crash between a purge's commit and its file
+    deletion), older than the expiry: nothing can reach them any more."""
+    directory = Path(settings.WIPP_RECORDING_UPLOAD_DIR)
+    if not directory.is_dir():
+        return 0
+    cutoff = (now or clock()) - datetime.timedelta(
+        hours=settings.WIPP_RECORDING_UPLOAD_EXPIRY_HOURS
+    )
+    known = {key.hex for key in RecordingUpload.unscoped.values_list("key", flat=True)}
+    deleted = 0
+    for path in directory.glob("*.part"):
+        modified = datetime.datetime.fromtimestamp(path.stat().st_mtime, tz=datetime.UTC)
+        if path.stem not in known and modified <= cutoff:
+            path.unlink(missing_ok=True)
+            deleted += 1
+    return deleted

@@ -252,3 +252,50 @@ def test_the_daily_command_checks_the_sessions_whose_upload_time_is_over(
     call_command("recordings_coverage_sweep", stdout=out)
     assert out.getvalue().startswith("2 sessions checked")
     assert Finding.unscoped.filter(rule_code="TR-RECORDING-MISSING", subject_id=session.pk).exists()
+
+
+def test_the_daily_purge_deletes_expired_unfinished_uploads_and_keeps_the_rest(
+    city, tmp_path, settings, monkeypatch
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from apps.audit.models import AuditEntry
+
+    client = agency_client(city)
+    content = b"x" * 1000
+    old_url = create(client, city.session, content)["Location"]
+    assert patch(client, old_url, content[:400], 0).status_code == 204
+    expiry = datetime.timedelta(hours=settings.WIPP_RECORDING_UPLOAD_EXPIRY_HOURS)
+    started = RecordingUpload.unscoped.get()
+    monkeypatch.setattr(recordings, "clock", lambda: started.created_at + expiry / 2)
+    create(client, city.session, content)
+    monkeypatch.setattr(recordings, "clock", lambda: started.created_at + expiry)
+
+    out = StringIO()
+    call_command("recordings_uploads_purge", stdout=out)
+
+    assert out.getvalue().startswith("1 expired uploads deleted")
+    assert list(RecordingUpload.unscoped.values_list("pk", flat=True)) != [started.pk]
+    assert RecordingUpload.unscoped.count() == 1
+    remaining = [p.name for p in (tmp_path / "uploads").iterdir()]
+    assert remaining == [f"{RecordingUpload.unscoped.get().key.hex}.part"]
+    entry = AuditEntry.unscoped.filter(object_type="training.RecordingUpload").latest("pk")
+    assert entry.after["rows"] == 1 and entry.after["bytes_discarded"] == 400
+    assert client.head(old_url, headers=TUS).status_code == 404
+
+
+def test_the_purge_deletes_old_part_files_that_no_upload_row_names(city, tmp_path, monkeypatch):
+    import os
+
+    directory = tmp_path / "uploads"
+    directory.mkdir()
+    orphan, fresh = directory / ("a" * 32 + ".part"), directory / ("b" * 32 + ".part")
+    orphan.write_bytes(b"x")
+    fresh.write_bytes(b"x")
+    old = (recordings.clock() - datetime.timedelta(days=30)).timestamp()
+    os.utime(orphan, (old, old))
+
+    assert recordings.orphan_part_files_delete() == 1
+    assert [p.name for p in directory.iterdir()] == [fresh.name]
