@@ -10,12 +10,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from apps.accounts.models import Organisation, User
 from apps.accounts.roles import GOVERNMENT_ROLES
+from apps.batches.services import batch_run
 from apps.findings.models import FindingSeverity
 from apps.findings.services import finding_raise, findings_resolve_for_subject
 from apps.jurisdictions.models import DeadlineRule, Jurisdiction
@@ -215,23 +216,36 @@ def _finding_message(deadline: Deadline) -> str:
 MISSED_DEADLINE = "deadline_missed"
 
 
-@transaction.atomic
+SWEEP_CHUNK = 50
+
+
 def deadlines_mark_overdue(*, today: datetime.date | None = None) -> list:
     """Every open deadline whose due date has passed becomes overdue, with one finding (through
     the findings engine) that names the rule, the subject, the due date and where the rule
-    comes from (SPEC §5); whoever holds the duty must answer it."""
+    comes from (SPEC §5); whoever holds the duty must answer it. In transactions of
+    `SWEEP_CHUNK` deadlines with the sweep's progress (apps.batches): a sweep stopped midway
+    leaves the marked ones marked, and the next sweep goes on with the rest."""
     today = today or timezone.localdate()
     now = timezone.now()
     findings = []
     missed = Deadline.unscoped.filter(status=DeadlineStatus.OPEN, due_on__lt=today).select_related(
         "rule", "jurisdiction", "owner_organisation"
     )
+
+    def mark(deadline):
+        deadline.status = DeadlineStatus.OVERDUE
+        deadline.missed_at = now
+        deadline.save(update_fields=["status", "missed_at"])
+        findings.append(_missed_finding(deadline))
+
     with _platform_language():
-        for deadline in missed:
-            deadline.status = DeadlineStatus.OVERDUE
-            deadline.missed_at = now
-            deadline.save(update_fields=["status", "missed_at"])
-            findings.append(_missed_finding(deadline))
+        batch_run(
+            kind="deadline_overdue",
+            key=today.isoformat(),
+            items=missed,
+            work=mark,
+            chunk=SWEEP_CHUNK,
+        )
     return findings
 
 
@@ -319,39 +333,61 @@ def _email(notification: Notification) -> None:
         notification.save(update_fields=["emailed_at"])
 
 
+def _not_reminded(kind: str):
+    return ~Exists(Notification.objects.filter(deadline=OuterRef("pk"), kind=kind))
+
+
+def reminders_due(*, today: datetime.date):
+    """The deadlines that owe a reminder today and have not had it: due within the window and
+    never reminded as approaching, due today and never reminded as due, overdue and never
+    reminded as missed. What was reminded once is not read again by later sweeps."""
+    window_end = today + datetime.timedelta(days=remind_days())
+    return Deadline.unscoped.filter(
+        (
+            Q(status=DeadlineStatus.OPEN, due_on__gt=today, due_on__lte=window_end)
+            & _not_reminded(NotificationKind.BEFORE)
+        )
+        | (Q(status=DeadlineStatus.OPEN, due_on=today) & _not_reminded(NotificationKind.DUE))
+        | (Q(status=DeadlineStatus.OVERDUE) & _not_reminded(NotificationKind.OVERDUE))
+    ).select_related("rule")
+
+
 def deadline_reminders_send(*, today: datetime.date | None = None) -> list[Notification]:
     """In-app reminders — WIPP_DEADLINE_REMIND_DAYS before the due date, on the day, and once
     overdue — to the users who hold each duty, by e-mail too where an address is known and
     e-mail is configured. Each user gets each kind of reminder of a deadline once (a database
-    constraint), so a repeated or retried sweep reminds nobody twice. Returns the new ones."""
+    constraint), so a repeated or retried sweep reminds nobody twice; and a deadline already
+    reminded of its current kind is not read again (`reminders_due`). In transactions of
+    `SWEEP_CHUNK` deadlines with progress, resumable. Returns the new ones."""
     today = today or timezone.localdate()
-    window = (today, today + datetime.timedelta(days=remind_days()))
-    outstanding = (
-        Deadline.unscoped.filter(
-            Q(status=DeadlineStatus.OPEN, due_on__range=window) | Q(status=DeadlineStatus.OVERDUE)
-        )
-        .select_related("rule")
-        .order_by("due_on", "pk")
-    )
     recipients_by_holder: dict[tuple, list[User]] = {}
     sent = []
     send_email = email_configured()
+
+    def remind(deadline):
+        holder = (deadline.owner_role, deadline.owner_organisation_id, deadline.jurisdiction_id)
+        if holder not in recipients_by_holder:
+            recipients_by_holder[holder] = list(deadline_recipients(deadline))
+        kind = _reminder_kind(deadline, today)
+        message = _reminder_message(deadline, kind, today)
+        for user in recipients_by_holder[holder]:
+            notification, created = Notification.objects.get_or_create(
+                recipient=user, deadline=deadline, kind=kind, defaults={"message": message}
+            )
+            if not created:
+                continue
+            sent.append(notification)
+            if send_email and user.email:
+                transaction.on_commit(lambda n=notification: _email(n))
+
     with _platform_language():
-        for deadline in outstanding:
-            holder = (deadline.owner_role, deadline.owner_organisation_id, deadline.jurisdiction_id)
-            if holder not in recipients_by_holder:
-                recipients_by_holder[holder] = list(deadline_recipients(deadline))
-            kind = _reminder_kind(deadline, today)
-            message = _reminder_message(deadline, kind, today)
-            for user in recipients_by_holder[holder]:
-                notification, created = Notification.objects.get_or_create(
-                    recipient=user, deadline=deadline, kind=kind, defaults={"message": message}
-                )
-                if not created:
-                    continue
-                sent.append(notification)
-                if send_email and user.email:
-                    _email(notification)
+        batch_run(
+            kind="deadline_reminders",
+            key=today.isoformat(),
+            items=reminders_due(today=today),
+            work=remind,
+            chunk=SWEEP_CHUNK,
+        )
     return sent
 
 

@@ -244,20 +244,23 @@ def _kinds(user):
     return sorted(Notification.objects.filter(recipient=user).values_list("kind", flat=True))
 
 
-def test_reminders_before_due_and_overdue_go_once_to_the_owners(owned, settings):
+def test_reminders_before_due_and_overdue_go_once_to_the_owners(
+    owned, settings, django_capture_on_commit_callbacks
+):
     deadline, people = owned
     settings.WIPP_DEADLINE_REMIND_DAYS = 2
     due = deadline.due_on  # 2025-10-10
-
-    assert services.deadline_reminders_send(today=due - datetime.timedelta(3)) == []
-    sent = services.deadline_reminders_send(today=due - datetime.timedelta(2))
-    assert {n.recipient for n in sent} == {people["office"], people["office_no_mail"]}
-    assert services.deadline_reminders_send(today=due - datetime.timedelta(2)) == []
-    assert services.deadline_reminders_send(today=due - datetime.timedelta(1)) == []
-    assert len(services.deadline_reminders_send(today=due)) == 2
-    services.deadlines_mark_overdue(today=due + datetime.timedelta(1))
-    assert len(services.deadline_reminders_send(today=due + datetime.timedelta(1))) == 2
-    assert services.deadline_reminders_send(today=due + datetime.timedelta(2)) == []
+    # E-mail goes once the reminder's chunk has committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.deadline_reminders_send(today=due - datetime.timedelta(3)) == []
+        sent = services.deadline_reminders_send(today=due - datetime.timedelta(2))
+        assert {n.recipient for n in sent} == {people["office"], people["office_no_mail"]}
+        assert services.deadline_reminders_send(today=due - datetime.timedelta(2)) == []
+        assert services.deadline_reminders_send(today=due - datetime.timedelta(1)) == []
+        assert len(services.deadline_reminders_send(today=due)) == 2
+        services.deadlines_mark_overdue(today=due + datetime.timedelta(1))
+        assert len(services.deadline_reminders_send(today=due + datetime.timedelta(1))) == 2
+        assert services.deadline_reminders_send(today=due + datetime.timedelta(2)) == []
 
     assert _kinds(people["office"]) == ["before", "due", "overdue"]
     for bystander in ("inactive", "admin", "other_city", "province"):

@@ -63,12 +63,13 @@ def test_a_crash_at_the_fourth_application_keeps_the_first_chunks_and_the_rerun_
     assert (run.done, run.total, run.percent) == (5, 5, 100)
     assert BatchRun.objects.filter(kind="screening").count() == 1
     entry = AuditEntry.unscoped.filter(object_type="calls.AnnualCall").latest("id")
-    assert entry.message.startswith("screening run: 3 applications") and "attempt 2" in entry.message
+    assert entry.message.startswith("screening run: 3 applications")
+    assert "attempt 2" in entry.message
 
 
 @pytest.mark.django_db
 def test_a_new_run_after_a_finished_one_computes_everything_again(call_of_five):
-    call, applications = call_of_five
+    call, _applications = call_of_five
     assert screening_run(call=call) == 5
     assert screening_run(call=call) == 5
     assert BatchRun.objects.filter(kind="screening", status=BatchStatus.FINISHED).count() == 2
