@@ -61,6 +61,7 @@ class NotCounted:
     FAST_FORWARDED = "fast_forwarded"
     IDLE = "idle"
     LONGER_THAN_WALL_TIME = "longer_than_wall_time"
+    FACE_MISMATCH = "face_mismatch"
 
 
 class LearningRecord(ProjectOwnedModel):

@@ -34,6 +34,7 @@ from .batches import (
     _when,
     platform_require,
 )
+from .mismatch import learning_uncount_for_mismatches
 
 # --- face captures --------------------------------------------------------------------------
 
@@ -253,7 +254,11 @@ def face_captures_ingest(*, user, project, rows, client=None) -> BatchAnswer:
             )
         for capture in mismatches:
             _mismatch_finding(capture)
+        uncounted = learning_uncount_for_mismatches(
+            project=project, platform_id=user.organisation_id, mismatches=mismatches
+        )
         extra = {
+            "learning_records_not_counted": uncounted,
             "matched": sum(1 for c in captures if c.matched),
             "not_matched": [
                 {"platform_record_id": c.platform_record_id, "verified_here": c.verified_here}

@@ -6,7 +6,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import BatchKind, LearningRecord
+from ..models import BatchKind, LearningRecord, NotCounted
 from ..supervision import supervision_parameters
 from .batches import (
     BatchAnswer,
@@ -26,6 +26,7 @@ from .batches import (
     _when,
     platform_require,
 )
+from .mismatch import mismatch_within, mismatched_windows
 
 # --- learning records -----------------------------------------------------------------------
 
@@ -99,6 +100,9 @@ def learning_records_ingest(*, user, project, rows, client=None) -> BatchAnswer:
     record_ids = _record_ids(check, rows)
     indexes, trainees = _trainees(check, rows, project)
     params = supervision_parameters(project=project)
+    mismatched = mismatched_windows(
+        project=project, platform_id=user.organisation_id, trainee_ids=set(trainees.values())
+    )
     parsed = []
     digest_rows = []
     for i, row in enumerate(rows):
@@ -127,6 +131,8 @@ def learning_records_ingest(*, user, project, rows, client=None) -> BatchAnswer:
             idle_seconds=idle,
         )
         trainee_id = trainees[indexes[i]]
+        if mismatch_within(mismatched.get(trainee_id, ()), started, ended):
+            counted, reasons = 0, (*reasons, NotCounted.FACE_MISMATCH)
         values = (
             trainee_id,
             course,
