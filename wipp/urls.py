@@ -29,6 +29,7 @@ api_v1 = [
 urlpatterns = [
     path("", include("apps.dashboards.urls")),
     path("healthz", core_views.healthz, name="healthz"),
+    path("progress/", include("apps.core.progress_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("apps.accounts.urls")),
     path("", include("apps.accounts.urls_manage")),

@@ -111,6 +111,16 @@ ROUTES: dict[str, Rule] = {
     "accounts:password_change": rule(SELF),
     "public:call_list": rule(PUBLIC),
     "public:call_detail": rule(PUBLIC, pk("call")),
+    "progress:batch": rule(
+        PENDING,
+        note="a batch run's progress: the world runs no batch (government users and the "
+        "user who started it; tests/core/test_progress.py checks who may read it)",
+    ),
+    "progress:task": rule(
+        PENDING,
+        note="a queued task's progress: the world queues no task (government users; "
+        "tests/core/test_progress.py)",
+    ),
     "determination:public_arrangement": rule(PUBLIC, pk("arrangement")),
     **{name: rule(PUBLIC, note="the admin site's own login") for name in ADMIN_PUBLIC},
     "api-schema": rule(PUBLIC),
