@@ -83,14 +83,20 @@ def transition_apply(
     user,
     note: str = "",
     changes: dict | None = None,
+    notify: bool = True,
 ) -> Transition:
     """Moves `instance` along `table`, together with `changes` (other fields the step sets,
     e.g. who decided and when), in one locked write and one audit entry.
 
     The row is locked (`select_for_update`) and its state re-read inside the transaction, so of
     two concurrent requests one changes it and the other is refused with the state it found.
+
+    Once the transaction commits, the users of the organisation that owns the row are told of
+    a decision taken by someone else (apps.deadlines.notifications); `notify=False` for a
+    caller that sends its own, fuller message (the screening result with its reasons).
     """
     from apps.audit.services import audit_transition
+    from apps.deadlines.notifications import decision_notify_on_commit
 
     with transaction.atomic():
         model = type(instance)
@@ -136,3 +142,11 @@ def transition_apply(
             note=note,
         )
     return transition
+        if notify:
+            decision_notify_on_commit(
+                instance=instance,
+                transition=transition,
+                actor=user,
+                status_label=_state_label(instance, table, transition.target),
+                note=note,
+            )

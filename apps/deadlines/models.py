@@ -245,6 +245,7 @@ class NotificationKind(models.TextChoices):
 
 class Notification(OwnedModel):
     """站内通知 — an in-app message to one user, e.g. a deadline reminder."""
+    DECISION = "decision", _("Decision")
 
     recipient = models.ForeignKey(
         "accounts.User", on_delete=models.CASCADE, related_name="notifications"
@@ -261,6 +262,8 @@ class Notification(OwnedModel):
     emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+    #: the page of the object the message is about ("" when there is none to open)
+    link = models.CharField(_("link"), max_length=300, blank=True, default="")
         ordering = ["-created_at", "-pk"]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")

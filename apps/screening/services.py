@@ -246,6 +246,7 @@ def preliminary_review_decide(
         user=reviewer,
         note=review.summary,
         action="fail_screening" if failed else "pass_screening",
+        notify=False,  # _notify_applicant below tells the applicant, with every reason
     )
     _finding_for_outcome(review, verdicts)
     _notify_applicant(review)
@@ -336,6 +337,7 @@ def preliminary_review_revise(
             user=reviewer,
             note=reason,
             action="revise_fail_screening" if failed else "revise_pass_screening",
+            notify=False,  # _notify_applicant below tells the applicant, with every reason
         )
     if review.outcome != outcome_before:
         _finding_for_outcome(review, verdicts, reason=reason)

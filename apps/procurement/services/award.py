@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import Organisation
 from apps.accounts.roles import OrganisationKind
 from apps.core.workflow import transition_apply
+from apps.deadlines.notifications import decision_notify_on_commit
 from apps.deadlines.services import deadline_open
 from apps.projects.models import ProjectParticipant, ProjectStage
 
@@ -182,7 +183,7 @@ def _award_write(
     *, user, procurement, winner, amount, notice_date, notice_file, agency_type, record
 ) -> Award:
     procurement = Procurement.unscoped.select_for_update().get(pk=procurement.pk)
-    transition_apply(
+    awarded = transition_apply(
         table=workflow_for(procurement), instance=procurement, action="award", user=user
     )
     notice = procurement_evidence_upload(
@@ -210,6 +211,14 @@ def _award_write(
     )
     award.full_clean()
     award.save()
+    # The procurement names no organisation of its own; the winner hears of its award.
+    decision_notify_on_commit(
+        instance=award,
+        transition=awarded,
+        actor=user,
+        status_label=procurement.get_status_display(),
+        label=procurement.title,
+    )
     procurement_document_record(
         procurement=procurement, kind=DocumentKind.AWARD_NOTICE, evidence=notice, user=user
     )
