@@ -141,7 +141,6 @@ def transition_apply(
             action_name=action,
             note=note,
         )
-    return transition
         if notify:
             decision_notify_on_commit(
                 instance=instance,
@@ -150,3 +149,4 @@ def transition_apply(
                 status_label=_state_label(instance, table, transition.target),
                 note=note,
             )
+    return transition
