@@ -240,12 +240,12 @@ class NotificationKind(models.TextChoices):
     BEFORE = "before", _("Deadline approaching")
     DUE = "due", _("Deadline due today")
     OVERDUE = "overdue", _("Deadline missed")
+    DECISION = "decision", _("Decision")
     OTHER = "other", _("Notice")
 
 
 class Notification(OwnedModel):
     """站内通知 — an in-app message to one user, e.g. a deadline reminder."""
-    DECISION = "decision", _("Decision")
 
     recipient = models.ForeignKey(
         "accounts.User", on_delete=models.CASCADE, related_name="notifications"
@@ -257,13 +257,13 @@ class Notification(OwnedModel):
         _("kind"), max_length=10, choices=NotificationKind.choices, default=NotificationKind.OTHER
     )
     message = models.CharField(_("message"), max_length=500)
+    #: the page of the object the message is about ("" when there is none to open)
+    link = models.CharField(_("link"), max_length=300, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-    #: the page of the object the message is about ("" when there is none to open)
-    link = models.CharField(_("link"), max_length=300, blank=True, default="")
         ordering = ["-created_at", "-pk"]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
