@@ -19,6 +19,7 @@ from django_otp.util import random_hex
 
 from apps.audit.services import personal_data_access_record
 from apps.core.forms import form_add_service_errors
+from apps.core.lists import city_choices, list_page
 
 from . import selectors, services
 from .forms import (
@@ -35,7 +36,7 @@ from .forms import (
 )
 from .models import ComplianceDocument, Organisation
 from .password_validation import password_expired
-from .roles import Role
+from .roles import OrganisationKind, Role
 
 
 class WippLoginView(LoginView):
@@ -308,12 +309,29 @@ def user_deactivate(request, pk):
 
 @login_required
 def organisation_list(request):
-    filters = {k: request.GET.get(k, "") for k in ("kind", "jurisdiction", "q")}
-    organisations = selectors.organisation_list(user=request.user, filters=filters)
+    from .api.views import OrganisationFilter  # the API's filters serve the page too
+
+    listing = list_page(
+        request,
+        Organisation.objects.for_user(request.user).select_related("jurisdiction"),
+        filterset_class=OrganisationFilter,
+        search=("name", "credit_code"),
+        sorts={
+            "name": "name",
+            "credit_code": "credit_code",
+            "kind": "kind",
+            "city": "jurisdiction__code",
+        },
+        default_sort="name",
+    )
     return render(
         request,
         "accounts/organisation_list.html",
-        {"organisations": organisations[:500], "filters": filters},
+        {
+            "listing": listing,
+            "cities": city_choices(request.user),
+            "kinds": OrganisationKind.choices,
+        },
     )
 
 

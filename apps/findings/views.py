@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -9,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core.forms import form_add_service_errors
+from apps.core.lists import city_choices, list_page
 from apps.evidence.services import evidence_upload
 
 from . import selectors, services
@@ -30,15 +30,28 @@ def finding_list(request):
     filters = {k: request.GET.get(k, "") for k in selectors.FILTERS}
     if not any(filters.values()):
         filters["status"] = "outstanding"
-    page = Paginator(selectors.finding_list(user=request.user, filters=filters), 50).get_page(
-        request.GET.get("page")
+    listing = list_page(
+        request,
+        selectors.finding_list(user=request.user, filters=filters),
+        city_field="jurisdiction__code",
+        sorts={
+            "severity": "severity",
+            "clause": "citation",
+            "about": "subject_label",
+            "owner": ("owner_organisation__name", "owner_role"),
+            "status": "status",
+            "raised": "raised_at",
+        },
+        default_sort="-raised",
     )
     return render(
         request,
         "findings/list.html",
         {
-            "page": page,
+            "listing": listing,
+            "page": listing.page,
             "filters": filters,
+            "cities": city_choices(request.user),
             "statuses": [("outstanding", _("Open or answered")), *FindingStatus.choices],
             "severities": FindingSeverity.choices,
         },

@@ -6,7 +6,6 @@ an out-of-scope object is a 404, a step of another role a 403."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -21,10 +20,12 @@ from apps.contracts import forms as contract_forms
 from apps.contracts import selectors as contract_selectors
 from apps.contracts import services as contract_services
 from apps.core.forms import form_add_service_errors
+from apps.core.lists import city_choices, list_page
 from apps.projects.models import Project
 from apps.projects.selectors import project_get
 
 from . import exports, forms, ocds, selectors, services
+from .api.views import ProcurementFilter
 from .models import (
     ImplementationPlan,
     Procurement,
@@ -58,18 +59,32 @@ def _may_procure(user) -> bool:
 
 @login_required
 def procurement_list(request):
-    filters = {k: request.GET.get(k, "") for k in ("status", "year", "q")}
-    if request.GET.get("project", "").isdigit():
-        filters["project"] = int(request.GET["project"])
-    page = Paginator(selectors.procurement_list(user=request.user, filters=filters), 50).get_page(
-        request.GET.get("page")
+    listing = list_page(
+        request,
+        Procurement.objects.for_user(request.user).select_related(
+            "jurisdiction", "project", "lot", "procuring_authority", "award__winner"
+        ),
+        filterset_class=ProcurementFilter,
+        search=("title", "reference", "project__code", "project__name"),
+        city_field="jurisdiction__code",
+        sorts={
+            "title": "title",
+            "project": ("project__code", "lot__name"),
+            "year": "year",
+            "method": "method",
+            "status": "status",
+            "winner": "award__winner__name",
+            "amount": "award__amount",
+        },
+        default_sort="-year",
     )
     return render(
         request,
         "procurement/list.html",
         {
-            "page": page,
-            "filters": filters,
+            "listing": listing,
+            "page": listing.page,
+            "cities": city_choices(request.user),
             "statuses": ProcurementStatus.choices,
             "may_create": _may_procure(request.user),
             "this_year": timezone.localdate().year,

@@ -1,26 +1,41 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
 from apps.audit.plain import object_timeline
+from apps.core.lists import city_choices, list_page
 from apps.findings.selectors import outstanding_for_project
 
 from . import selectors
+from .api.views import ProjectFilter
 from .models import Project, ProjectStage, ProjectType
 
 
 @login_required
 def project_list(request):
-    filters = {
-        k: request.GET.get(k, "") for k in ("jurisdiction", "year", "project_type", "stage", "q")
-    }
-    page = Paginator(selectors.project_list(user=request.user, filters=filters), 50).get_page(
-        request.GET.get("page")
+    listing = list_page(
+        request,
+        Project.objects.for_user(request.user).select_related(
+            "jurisdiction", "industry", "applicant"
+        ),
+        filterset_class=ProjectFilter,
+        search=("name", "code", "applicant__name"),
+        sorts={
+            "code": "code",
+            "name": "name",
+            "year": "year",
+            "type": "project_type",
+            "city": "jurisdiction__code",
+            "applicant": "applicant__name",
+            "stage": "stage",
+            "budget": "budget_amount",
+        },
+        default_sort="-code",
     )
     context = {
-        "page": page,
-        "filters": filters,
+        "listing": listing,
+        "page": listing.page,
+        "cities": city_choices(request.user),
         "stages": ProjectStage.choices,
         "types": ProjectType.choices,
     }
