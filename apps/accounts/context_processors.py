@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.audit.selectors import may_browse_audit_log
 from apps.deadlines.selectors import may_edit_holiday_schedules
 
-from .roles import Role
+from .roles import GOVERNMENT_ROLES, Role
 from .selectors import may_open_security_page, may_open_system_page
 
 
@@ -27,6 +27,8 @@ def navigation(request):
         (_("Calls"), reverse("calls:list"), "megaphone"),
         (_("Applications"), reverse("applications:list"), "file-earmark-text"),
     ]
+    if user.is_superuser or user.role in GOVERNMENT_ROLES:
+        items.insert(1, (_("Overview"), reverse("overview"), "bar-chart"))
     if user.role == Role.EXPERT:
         items.append((_("My reviews"), reverse("review:my"), "clipboard-check"))
     if user.is_superuser or user.role == Role.OFFICE:

@@ -5,4 +5,6 @@ from . import views
 # No namespace: the home page keeps its URL name `home` and its path `/`.
 urlpatterns = [
     path("", views.home, name="home"),
+    path("overview/", views.overview, name="overview"),
+    path("overview/export/", views.overview_export, name="overview_export"),
 ]

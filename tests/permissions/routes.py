@@ -128,6 +128,8 @@ ROUTES: dict[str, Rule] = {
     "api-redoc": rule(PUBLIC),
     "api:me": rule(SELF),
     "home": rule(LIST),
+    "overview": rule(LIST, note="government roles; per city of the user's region"),
+    "overview_export": rule(LIST, note="the overview's table as Excel"),
     # --- accounts -------------------------------------------------------------------------
     "manage:user_list": rule(LIST),
     "manage:user_create": rule(
