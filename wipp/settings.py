@@ -374,12 +374,21 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "apps.core.rest.filters.UpdatedSinceFilter",
+        "apps.core.rest.filters.WippOrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "apps.core.rest.pagination.WippPageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Per API key (apps.core.rest.throttling); counters in Django's cache.
+    "DEFAULT_THROTTLE_CLASSES": ["apps.core.rest.throttling.ApiClientRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_client": env.str("WIPP_API_THROTTLE_RATE", default="1200/min"),
+    },
+    "DEFAULT_SCHEMA_CLASS": "apps.core.rest.schema.WippAutoSchema",
     "DEFAULT_VERSIONING_CLASS": None,
-    "EXCEPTION_HANDLER": "apps.core.api.wipp_exception_handler",
+    "EXCEPTION_HANDLER": "apps.core.rest.errors.wipp_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "WIPP API — 工伤预防项目管理平台",

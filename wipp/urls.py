@@ -48,6 +48,7 @@ urlpatterns = [
     path("training/", include("apps.training.urls")),
     path("implementation/", include("apps.implementation.urls")),
     path("acceptance/", include("apps.acceptance.urls")),
+    path("rectification/", include("apps.rectification.urls")),
     path("training/", include("apps.training.recordings_urls")),
     path("qualifications/", include("apps.qualifications.urls")),
     path("public/", include("apps.calls.urls_public")),

@@ -47,6 +47,10 @@ def navigation(request):
     ]
     from apps.qualifications.selectors import may_view_registers
 
+    from apps.rectification.selectors import READ_ROLES as RECTIFICATION_READERS
+
+    if user.is_superuser or user.role in RECTIFICATION_READERS:
+        more.insert(1, (_("Rectification orders"), reverse("rectification:list"), "wrench"))
     if may_view_registers(user):
         more.append((_("Qualifications"), reverse("qualifications:index"), "patch-check"))
     if user.is_superuser or user.role == Role.USER_ADMIN:

@@ -1,4 +1,6 @@
-"""Shared API pieces: viewsets whose querysets always start from the user's scope."""
+"""Shared API pieces: viewsets whose querysets always start from the user's scope, id filters,
+next steps. The error shape, list filters, pagination, throttling and schema conventions are
+in `apps.core.rest`."""
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -7,6 +9,12 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+
+from apps.core.rest.errors import (  # noqa: F401
+    ProblemSerializer,
+    problem_response,
+    wipp_exception_handler,
+)
 
 # The largest id a 64-bit integer column holds: SQLite raises OverflowError beyond it.
 MAX_ID = 2**63 - 1
@@ -32,22 +40,6 @@ class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         return self.base_queryset()
 
 
-def wipp_exception_handler(exc, context):
-    """Service-layer errors become API errors: a Django ValidationError is a 400 with the same
-    messages, a missing (or out-of-scope) object is a 404."""
-    from django.core.exceptions import ObjectDoesNotExist
-    from django.core.exceptions import ValidationError as DjangoValidationError
-    from rest_framework import exceptions
-    from rest_framework.views import exception_handler
-
-    if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-        exc = exceptions.ValidationError(detail)
-    elif isinstance(exc, ObjectDoesNotExist):
-        exc = exceptions.NotFound()
-    return exception_handler(exc, context)
-
-
 class NextStepSerializer(serializers.Serializer):
     """One step the caller may take next on an object, from its transition table."""
 
@@ -67,7 +59,13 @@ class WorkflowActionsMixin:
         raise NotImplementedError
 
     @extend_schema(responses=NextStepSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="next-steps")
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="next-steps",
+        pagination_class=None,
+        filter_backends=[],
+    )
     def next_steps(self, request, pk=None):
         from apps.core.workflow import actions_available
 

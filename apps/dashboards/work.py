@@ -55,6 +55,8 @@ def _queues() -> list[WorkQueue]:
     )
     from apps.projects.lifecycle import PROJECT_LIFECYCLE
     from apps.projects.models import Project
+    from apps.rectification.models import RectificationOrder
+    from apps.rectification.workflow import rectification_workflow
     from apps.review.models import ExpertAssignment, ReviewRound
     from apps.review.workflow import ASSIGNMENT_WORKFLOW, ROUND_WORKFLOW
 
@@ -190,6 +192,33 @@ def _queues() -> list[WorkQueue]:
             detail("findings:detail"),
             ("jurisdiction",),
             states=frozenset({FindingStatus.ANSWERED}),
+        ),
+        WorkQueue(
+            "rectification_answers",
+            _("Rectification orders to answer"),
+            lambda: RectificationOrder,
+            rectification_workflow,
+            frozenset({"answer"}),
+            detail("rectification:detail"),
+            ("project",),
+        ),
+        WorkQueue(
+            "rectification_confirm",
+            _("Remedies of rectification orders to confirm"),
+            lambda: RectificationOrder,
+            rectification_workflow,
+            frozenset({"confirm", "return"}),
+            detail("rectification:detail"),
+            ("project",),
+        ),
+        WorkQueue(
+            "rectification_urge",
+            _("Rectification orders to urge or close"),
+            lambda: RectificationOrder,
+            rectification_workflow,
+            frozenset({"urge", "close"}),
+            detail("rectification:detail"),
+            ("project",),
         ),
     ]
 

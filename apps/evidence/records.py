@@ -33,6 +33,8 @@ through the record's own step instead:
 - acceptance: the application form, the written implementation report, the evaluation
   agency's acceptance report and the auditor's opinion never — the office decides on them as
   filed (a correction is a new application after a failed acceptance).
+- rectification: an order's notice and the evidence of an answer never — the remedy is
+  confirmed or returned on them as filed (a new answer brings new files).
 
 A field that references `EvidenceFile` but has no rule here counts as closed (fails closed);
 `tests/evidence/test_replace_ownership.py` lists every such field so that a new one gets a
@@ -106,6 +108,10 @@ def _rules() -> dict[tuple[str, str], Callable[[], Q]]:
         # A session recording is the video as it was probed and checked; another recording is
         # a new upload (training.recordings).
         ("training.Recording", "evidence"): lambda: ALWAYS_CLOSED,
+        # Rectification: the order's notice as raised and the evidence of an answer as filed —
+        # the remedy is confirmed or returned on them (a new answer brings new files).
+        ("rectification.RectificationOrder", "document"): lambda: ALWAYS_CLOSED,
+        ("rectification.RectificationAnswerFile", "evidence"): lambda: ALWAYS_CLOSED,
         ("implementation.PackageFile", "evidence"): lambda: (
             ~Q(package__status__in=EDITABLE_PACKAGE)
         ),

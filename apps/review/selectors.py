@@ -150,6 +150,6 @@ def my_relations(*, user):
 def organisation_events(*, user):
     return (
         OrganisationEvent.objects.for_user(user)
-        .select_related("organisation", "recorded_by", "project")
+        .select_related("organisation", "recorded_by", "project", "rectification_order")
         .order_by("-occurred_on", "-pk")
     )

@@ -48,4 +48,4 @@ def test_huge_numbers_in_any_parameter_are_client_errors(api_client):
 def test_huge_evidence_project_filter_names_the_range(api_client):
     response = api_client.get("/api/v1/evidence-files/", {"project": HUGE})
     assert response.status_code == 400
-    assert "project" in response.json()
+    assert "project" in response.json()["errors"]

@@ -48,7 +48,7 @@ def test_api_submission_errors_are_specific_and_400(client):
     created = _post(client, "/api/v1/applications/", payload).json()
     response = client.post(f"/api/v1/applications/{created['id']}/submit/")
     assert response.status_code == 400
-    assert "budget" in response.json()
+    assert "budget" in response.json()["errors"]
 
 
 def test_bad_percentage_is_a_400_and_nothing_is_saved(client):
@@ -60,7 +60,7 @@ def test_bad_percentage_is_a_400_and_nothing_is_saved(client):
     payload["awareness_rate"] = "120"
     response = _post(client, "/api/v1/applications/", payload)
     assert response.status_code == 400
-    assert "awareness_rate" in response.json()
+    assert "awareness_rate" in response.json()["errors"]
     assert not Application.unscoped.exists()
 
 

@@ -96,7 +96,7 @@ def test_upload_errors_are_400_with_the_reason(api, office_a, stored_objects):
         format="multipart",
     )
     assert response.status_code == 400
-    message = response.json()["file"][0]
+    message = response.json()["errors"]["file"][0]
     assert "a PNG image" in message and "a PDF document" in message
     response = api.post(BASE, {"file": upload("a.pdf", pdf_bytes())}, format="multipart")
     assert response.status_code == 400
@@ -116,7 +116,7 @@ def test_upload_into_other_city_is_refused(api, office_a, office_b, city_b, stor
         format="multipart",
     )
     assert response.status_code == 400
-    assert "replaces" in response.json()
+    assert "replaces" in response.json()["errors"]
     response = api.post(
         BASE,
         {
@@ -128,7 +128,7 @@ def test_upload_into_other_city_is_refused(api, office_a, office_b, city_b, stor
         format="multipart",
     )
     assert response.status_code == 400
-    assert "project" in response.json()
+    assert "project" in response.json()["errors"]
     assert EvidenceFile.unscoped.count() == 1
     assert stored_objects() == before
 

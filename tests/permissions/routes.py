@@ -707,6 +707,13 @@ ROUTES: dict[str, Rule] = {
     "api:application-withdraw": rule(
         PROJECT, pk("draft_application"), json=True, owner_role=Role.APPLICANT
     ),
+    # issue 16 item 7: the application's attachments through the API (list; add to a draft)
+    "api:application-attachments": rule(
+        PROJECT,
+        pk("draft_application"),
+        payload=lambda c: {"kind": "other", "file": upload(c)},
+        owner_role=Role.APPLICANT,
+    ),
     "api:screening-result-list": rule(LIST),
     "api:screening-result-detail": rule(PROJECT, pk("preliminary_review")),
     "api:deadline-list": rule(LIST),

@@ -5,7 +5,9 @@ from apps.jurisdictions.models import Jurisdiction
 
 
 class JurisdictionSerializer(serializers.ModelSerializer):
-    parent_code = serializers.CharField(source="parent.code", default=None, read_only=True)
+    parent_code = serializers.CharField(
+        source="parent.code", default=None, read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Jurisdiction

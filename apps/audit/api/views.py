@@ -14,6 +14,7 @@ from apps.audit.selectors import (
 )
 from apps.audit.verification import audit_verification_start
 from apps.core.api import ScopedReadOnlyViewSet
+from apps.core.rest.pagination import WippCursorPagination
 
 from .serializers import AuditEntrySerializer, AuditVerificationSerializer
 
@@ -40,6 +41,8 @@ class AuditEntryViewSet(ScopedReadOnlyViewSet):
     serializer_class = AuditEntrySerializer
     filterset_class = AuditEntryFilter
     permission_classes = [MayBrowseAuditLog]
+    pagination_class = WippCursorPagination
+    ordering = ["-id"]
 
     def get_queryset(self):
         return self.base_queryset().order_by("-id")

@@ -4,7 +4,8 @@ records for supervisors (HB §16, §18: member units and evaluators pull platfor
 POST a batch `{"project": <id>, "records": [...]}` with `Authorization: Api-Key …` of the
 platform's API client. Answers: 201 with the batch's summary; 200 with the very same summary
 when the batch was received before (nothing changes); 400 with `errors`, one entry per bad row
-(`row` is the 0-based index), when any row is bad — then nothing is stored; 403 for a client
+(`row` is the 0-based index) in a problem-details body (code `batch_rejected`), when any row
+is bad — then nothing is stored; 403 for a client
 that is not the project's online platform; 404 for a project it cannot see; 429 past the
 client's rate (`WIPP_ONLINE_THROTTLE_RATE`)."""
 
@@ -18,7 +19,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.roles import Role
-from apps.core.api import MAX_ID, IdFilter, ScopedReadOnlyViewSet
+from apps.core.api import MAX_ID, IdFilter, ScopedReadOnlyViewSet, problem_response
+from apps.core.rest.pagination import WippCursorPagination
 from apps.online import services
 from apps.online.models import LearningRecord
 from apps.projects.models import Project
@@ -64,9 +66,11 @@ class BatchView(APIView):
                 client=request.auth if hasattr(request.auth, "key_prefix") else None,
             )
         except services.BatchRejected as rejected:
-            return Response(
-                {"detail": rejected.message, "errors": rejected.errors},
-                status=status.HTTP_400_BAD_REQUEST,
+            return problem_response(
+                status_code=status.HTTP_400_BAD_REQUEST,
+                code="batch_rejected",
+                detail=rejected.message,
+                errors=rejected.errors,
             )
         return Response(
             answer.body, status=status.HTTP_200_OK if answer.replayed else status.HTTP_201_CREATED
@@ -121,9 +125,11 @@ class LearningRecordViewSet(ScopedReadOnlyViewSet):
     queryset = LearningRecord.unscoped.none()
     serializer_class = LearningRecordSerializer
     filterset_class = LearningRecordFilter
+    pagination_class = WippCursorPagination
+    ordering = ["-id"]
 
     def get_queryset(self):
         user = self.request.user
         if not (user.is_superuser or user.role in READ_ROLES | {Role.ONLINE_PLATFORM}):
             return LearningRecord.unscoped.none()
-        return self.base_queryset().order_by("pk")
+        return self.base_queryset().order_by("-pk")

@@ -45,7 +45,7 @@ class ProcurementViewSet(WorkflowActionsMixin, ScopedReadOnlyViewSet):
     def get_queryset(self):
         return (
             self.base_queryset()
-            .select_related("jurisdiction", "award__qualification_record_type")
+            .select_related("jurisdiction", "award__winner", "award__qualification_record_type")
             .prefetch_related(
                 "lot__projects",
                 Prefetch(

@@ -4,8 +4,12 @@ from apps.projects.models import Project, ProjectParticipant
 
 
 class ParticipantSerializer(serializers.ModelSerializer):
-    organisation = serializers.CharField(source="organisation.name", default=None, read_only=True)
-    person = serializers.CharField(source="person.full_name", default=None, read_only=True)
+    organisation = serializers.CharField(
+        source="organisation.name", default=None, read_only=True, allow_null=True
+    )
+    person = serializers.CharField(
+        source="person.full_name", default=None, read_only=True, allow_null=True
+    )
 
     class Meta:
         model = ProjectParticipant
@@ -15,7 +19,9 @@ class ParticipantSerializer(serializers.ModelSerializer):
 class ProjectSerializer(serializers.ModelSerializer):
     jurisdiction_code = serializers.CharField(source="jurisdiction.code", read_only=True)
     applicant = serializers.CharField(source="applicant.name", read_only=True)
-    industry = serializers.CharField(source="industry.name", default=None, read_only=True)
+    industry = serializers.CharField(
+        source="industry.name", default=None, read_only=True, allow_null=True
+    )
     participants = ParticipantSerializer(many=True, read_only=True)
 
     class Meta:
