@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "apps.acceptance",
     "apps.supervision",
     "apps.online",
+    "apps.integrations",
     "apps.dashboards",
     # Demo data (README's run command); no app imports it.
     "demo",

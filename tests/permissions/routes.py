@@ -735,6 +735,25 @@ ROUTES: dict[str, Rule] = {
     "api:procurement-list": rule(LIST),
     "api:procurement-ocds": rule(LIST),
     "api:procurement-detail": rule(PROJECT, pk("procurement")),
+    # issue 16 item 7: the procuring authority's system adds requirements (one atomic batch
+    # under an Idempotency-Key) and documents
+    "api:procurement-requirements-batch": rule(
+        PROJECT,
+        pk("procurement"),
+        json=True,
+        payload=lambda c: {
+            "requirements": [
+                {"name": "入侵", "quantity": "1", "unit": "项", "acceptance_criterion": "无"}
+            ]
+        },
+        owner_role=Role.HRSS,
+    ),
+    "api:procurement-documents": rule(
+        PROJECT,
+        pk("procurement"),
+        payload=lambda c: {"kind": "tender_documents", "file": upload(c)},
+        owner_role=Role.HRSS,
+    ),
     "api:service-agreement-list": rule(LIST),
     "api:service-agreement-detail": rule(PROJECT, pk("agreement")),
     "api:payment-list": rule(LIST),

@@ -21,13 +21,24 @@ class JurisdictionViewSet(viewsets.ReadOnlyModelViewSet):
 
 class OrganisationFilter(filters.FilterSet):
     jurisdiction = filters.CharFilter(field_name="jurisdiction__code")
+    credit_code = filters.CharFilter(
+        method="filter_credit_code",
+        help_text="Unified social credit code (GB 32100, 18 characters): an integrating "
+        "system looks its organisation up by it.",
+    )
 
     class Meta:
         model = Organisation
-        fields = ["kind", "jurisdiction", "is_active"]
+        fields = ["kind", "jurisdiction", "is_active", "credit_code"]
+
+    def filter_credit_code(self, queryset, name, value):
+        return queryset.filter(credit_code=value.strip().upper())
 
 
 class OrganisationViewSet(ScopedReadOnlyViewSet):
+    """Organisations in the caller's scope; `?credit_code=` finds one by its unified social
+    credit code."""
+
     queryset = Organisation.unscoped.none()
     serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilter

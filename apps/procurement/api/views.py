@@ -2,8 +2,9 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from apps.core.api import IdFilter, ScopedReadOnlyViewSet, WorkflowActionsMixin
@@ -16,7 +17,22 @@ from apps.procurement.models import (
 )
 from apps.projects.models import Project
 
-from .serializers import ProcurementSerializer
+from .serializers import (
+    BatchAnswerSerializer,
+    ProcurementDocumentSerializer,
+    ProcurementDocumentUploadSerializer,
+    ProcurementSerializer,
+    RequirementBatchSerializer,
+)
+
+BATCH_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="The caller's key of this batch (1–100 characters): the same key and body "
+    "again answers the stored result and changes nothing; with another body, 409.",
+)
 
 
 class ProcurementFilter(filters.FilterSet):
@@ -41,6 +57,7 @@ class ProcurementViewSet(WorkflowActionsMixin, ScopedReadOnlyViewSet):
     queryset = Procurement.unscoped.none()
     serializer_class = ProcurementSerializer
     filterset_class = ProcurementFilter
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
         return (
@@ -101,6 +118,56 @@ class ProcurementViewSet(WorkflowActionsMixin, ScopedReadOnlyViewSet):
             raise Http404
         audit_ocds_export(user=request.user, label=label, count=len(package["releases"]))
         return Response(package)
+
+    @extend_schema(
+        summary="Add requirements in one batch (atomic, idempotent)",
+        description=(
+            "Quantified requirements, each with its acceptance criterion (HB §9) and its "
+            "syllabus lines, promotion activities or media placements, added to a draft "
+            "procurement by the procuring authority's system: every row or none. Bad rows are "
+            "listed in a problem-details body (code `batch_rejected`, `errors[].row` the "
+            "0-based index)."
+        ),
+        request=RequirementBatchSerializer,
+        parameters=[BATCH_HEADER],
+        responses={
+            201: BatchAnswerSerializer,
+            200: OpenApiResponse(BatchAnswerSerializer, description="The same batch again."),
+        },
+        filters=False,
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="requirements/batch",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def requirements_batch(self, request, pk=None):
+        from apps.procurement.api.batches import requirements_batch
+
+        return requirements_batch(request, self.get_object())
+
+    @extend_schema(
+        summary="Upload a procurement document (multipart)",
+        request={"multipart/form-data": ProcurementDocumentUploadSerializer},
+        responses={201: ProcurementDocumentSerializer},
+        filters=False,
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def documents(self, request, pk=None):
+        from apps.procurement.services import procurement_document_add
+
+        body = ProcurementDocumentUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        document = procurement_document_add(
+            user=request.user,
+            procurement=self.get_object(),
+            kind=body.validated_data["kind"],
+            uploaded_file=body.validated_data["file"],
+            title=body.validated_data.get("title", ""),
+        )
+        return Response(ProcurementDocumentSerializer(document).data, status=201)
 
     def workflow_table(self, instance):
         from apps.procurement.services import workflow_for
