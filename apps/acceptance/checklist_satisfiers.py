@@ -12,6 +12,7 @@ acceptance `application` (None before the agency applies).
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.checklists.engine import Satisfaction, satisfier
 
@@ -69,12 +70,17 @@ def _training_records(project):
     if not exams:
         return Satisfaction(
             False,
-            _("%(n)d trainee(s) on the roster, no exam results yet.") % {"n": trainees},
+            ngettext(
+                "%(n)d trainee on the roster, no exam results yet.",
+                "%(n)d trainees on the roster, no exam results yet.",
+                trainees,
+            )
+            % {"n": trainees},
             (link,),
         )
     return Satisfaction(
         True,
-        _("%(n)d trainee(s) with hours and %(e)d exam result(s).") % {"n": trainees, "e": exams},
+        _("Trainees with hours: %(n)d; exam results: %(e)d.") % {"n": trainees, "e": exams},
         (link,),
     )
 
@@ -95,7 +101,7 @@ def _recordings(project):
     if recorded < total:
         return Satisfaction(
             False,
-            _("%(r)d of %(n)d session(s) have a recording.") % {"r": recorded, "n": total},
+            _("Sessions with a recording: %(r)d of %(n)d.") % {"r": recorded, "n": total},
             (link,),
         )
     return Satisfaction(True, _("Every session (%(n)d) has its recording.") % {"n": total}, (link,))
@@ -109,9 +115,12 @@ def _attendance_package(project):
         _("Check-in and check-out data package (zip)"),
         reverse("training:export", args=[project.pk]),
     )
-    return _count(
-        n, _("%(n)d check-in/check-out record(s) in the data package."), [link] if n else []
+    found = ngettext(
+        "%(n)d check-in or check-out record in the data package.",
+        "%(n)d check-in and check-out records in the data package.",
+        n,
     )
+    return _count(n, found, [link] if n else [])
 
 
 def _materials(project):
@@ -122,7 +131,11 @@ def _materials(project):
     ).select_related("evidence")
     links = [_evidence_link(f.evidence) for f in files]
     links.append((_("Pre-start package"), reverse("implementation:package", args=[project.pk])))
-    return _count(len(links) - 1, _("%(n)d file(s) of the pre-start package."), links)
+    n = len(links) - 1
+    found = ngettext(
+        "%(n)d file of the pre-start package.", "%(n)d files of the pre-start package.", n
+    )
+    return _count(n, found, links)
 
 
 def _samples(project) -> list[tuple[str, str]]:
@@ -143,11 +156,12 @@ def _promotion(project, kind: str):
     if n and with_proof < n:
         return Satisfaction(
             False,
-            _("%(p)d of %(n)d record(s) have their proofs (photos, broadcast proofs).")
+            _("Records with their proofs (photos, broadcast proofs): %(p)d of %(n)d.")
             % {"p": with_proof, "n": n},
             (link,),
         )
-    return _count(n, _("%(n)d record(s) with their proofs."), [link])
+    found = ngettext("%(n)d record with its proofs.", "%(n)d records with their proofs.", n)
+    return _count(n, found, [link])
 
 
 def _funds_audit(project, application):
@@ -170,7 +184,7 @@ def _funds_audit(project, application):
         missing.append(_("no spending recorded"))
     if audit is None:
         missing.append(_("no audit opinion yet"))
-    detail = _("%(s)d spending entr(ies) with vouchers, %(r)d monthly report(s).") % {
+    detail = _("Spending entries with vouchers: %(s)d; monthly reports: %(r)d.") % {
         "s": spent,
         "r": reports,
     }

@@ -87,7 +87,7 @@ def _check_call_rules(call: AnnualCall) -> None:
     message never reaches the office."""
     errors = {}
     if call.opens_at and call.closes_at and call.closes_at <= call.opens_at:
-        errors["closes_at"] = _("The deadline is not after the opening.")
+        errors["closes_at"] = _("The deadline must be after the opening.")
     limit, total = call.max_amount_per_application, call.budget_total
     if limit is not None and limit <= 0:
         errors["max_amount_per_application"] = _("The amount must be more than zero.")

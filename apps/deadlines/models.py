@@ -197,17 +197,22 @@ class Deadline(ProjectOwnedModel):
                 fields=["rule", "subject_type", "subject_id"],
                 condition=Q(status="open"),
                 name="one_open_deadline_per_rule_and_subject",
+                violation_error_message=_("This deadline is already running for this item."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="met") | Q(met_at__isnull=False),
                 name="met_deadline_has_time",
+                violation_error_message=_("A met deadline needs the time it was met."),
             ),
             models.CheckConstraint(
-                condition=Q(late=False) | Q(status="met"), name="only_met_deadline_is_late"
+                condition=Q(late=False) | Q(status="met"),
+                name="only_met_deadline_is_late",
+                violation_error_message=_("Only a met deadline can be marked late."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="cancelled") | ~Q(cancelled_reason=""),
                 name="cancelled_deadline_has_reason",
+                violation_error_message=_("Give the reason for cancelling the deadline."),
             ),
         ]
 
@@ -273,6 +278,7 @@ class Notification(OwnedModel):
                 fields=["recipient", "deadline", "kind"],
                 condition=Q(deadline__isnull=False),
                 name="one_reminder_per_kind",
+                violation_error_message=_("This reminder has already been sent."),
             )
         ]
 

@@ -101,10 +101,12 @@ class Finding(ProjectOwnedModel):
             models.UniqueConstraint(
                 fields=["rule_code", "subject_type", "subject_id", "key"],
                 name="one_finding_per_rule_subject_key",
+                violation_error_message=_("This finding has already been raised for this item."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="dismissed") | ~Q(status_note=""),
                 name="dismissed_finding_has_reason",
+                violation_error_message=_("Give the reason for dismissing the finding."),
             ),
         ]
 

@@ -4,6 +4,7 @@ plan rows, managers, teachers — each with a certificate)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.checklists.engine import Satisfaction, satisfier
 
@@ -23,7 +24,12 @@ def prestart_file_present(package, value: str, context: dict) -> Satisfaction:
     links = tuple(
         (f.evidence.title, reverse("evidence:detail", args=[f.evidence_id])) for f in files
     )
-    return Satisfaction(True, _("%(n)d file(s) on the platform.") % {"n": len(files)}, links)
+    return Satisfaction(
+        True,
+        ngettext("%(n)d file on the platform.", "%(n)d files on the platform.", len(files))
+        % {"n": len(files)},
+        links,
+    )
 
 
 @satisfier("prestart_record")

@@ -86,6 +86,23 @@ class TrainingLineForm(BootstrapFormMixin, forms.ModelForm):
         ]
         widgets = {"content": forms.Textarea(attrs={"rows": 2})}
 
+    def clean(self):
+        # The rule of training_plan_line_quantified, said on the fields (the model's check
+        # would only name the whole row).
+        data = super().clean()
+        headcount = data.get("headcount")
+        online, offline = data.get("online_hours"), data.get("offline_hours")
+        if headcount is not None and headcount <= 0:
+            self.add_error("headcount", _("The headcount must be more than zero."))
+        for name, hours in (("online_hours", online), ("offline_hours", offline)):
+            if hours is not None and hours < 0:
+                self.add_error(name, _("Hours cannot be negative."))
+        if online is not None and offline is not None and online <= 0 and offline <= 0:
+            self.add_error(
+                "offline_hours", _("Give online or offline hours (at least one more than zero).")
+            )
+        return data
+
 
 class PromotionLineForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
@@ -107,6 +124,13 @@ class PromotionLineForm(BootstrapFormMixin, forms.ModelForm):
 
         super().__init__(*args, **kwargs)
         self.fields["requirement"].queryset = _project_requirements(project)
+
+    def clean(self):
+        data = super().clean()
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("The end date must not be before the start date."))
+        return data
 
 
 class StaffForm(BootstrapFormMixin, forms.Form):

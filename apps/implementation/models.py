@@ -89,7 +89,9 @@ class Camera(ProjectOwnedModel):
         verbose_name_plural = _("network cameras")
         constraints = [
             models.UniqueConstraint(
-                fields=["project", "stream_url"], name="camera_stream_once_per_project"
+                fields=["project", "stream_url"],
+                name="camera_stream_once_per_project",
+                violation_error_message=_("This stream is already registered for this project."),
             )
         ]
 
@@ -190,6 +192,10 @@ class OnlineSupervision(ProjectOwnedModel):
                     & Q(fast_forward_blocked__isnull=False)
                 ),
                 name="supervision_configured_completely",
+                violation_error_message=_(
+                    "Give every supervision setting: the face-capture interval, the idle cut-off"
+                    " and whether fast-forward is blocked."
+                ),
             )
         ]
 
@@ -322,6 +328,10 @@ class TrainingPlanLine(PackageChild):
                 & Q(offline_hours__gte=0)
                 & (Q(online_hours__gt=0) | Q(offline_hours__gt=0)),
                 name="training_plan_line_quantified",
+                violation_error_message=_(
+                    "Give the headcount and the hours (online or offline, at least one more"
+                    " than zero)."
+                ),
             )
         ]
 
@@ -359,6 +369,7 @@ class PromotionPlanLine(PackageChild):
             models.CheckConstraint(
                 condition=Q(ends_on__gte=models.F("starts_on")),
                 name="promotion_plan_line_ends_after_start",
+                violation_error_message=_("The end date must not be before the start date."),
             )
         ]
 
@@ -455,11 +466,16 @@ class PromotionRecord(ProjectOwnedModel):
         verbose_name = _("promotion record")
         verbose_name_plural = _("promotion records")
         constraints = [
-            models.CheckConstraint(condition=Q(quantity__gt=0), name="promotion_record_quantity"),
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0),
+                name="promotion_record_quantity",
+                violation_error_message=_("The quantity must be more than zero."),
+            ),
             models.CheckConstraint(
                 condition=~Q(kind="broadcast")
                 | (~Q(channel="") & ~Q(time_slot="") & Q(duration_seconds__gt=0)),
                 name="broadcast_has_channel_slot_duration",
+                violation_error_message=_("A broadcast needs its channel, time slot and duration."),
             ),
         ]
 
@@ -531,8 +547,16 @@ class MonthlyReport(ProjectOwnedModel):
         verbose_name = _("monthly report")
         verbose_name_plural = _("monthly reports")
         constraints = [
-            models.UniqueConstraint(fields=["project", "month"], name="one_report_per_month"),
-            models.CheckConstraint(condition=Q(month__day=1), name="report_month_first_day"),
+            models.UniqueConstraint(
+                fields=["project", "month"],
+                name="one_report_per_month",
+                violation_error_message=_("There is already a report for this month."),
+            ),
+            models.CheckConstraint(
+                condition=Q(month__day=1),
+                name="report_month_first_day",
+                violation_error_message=_("The report month is given by its first day."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -579,7 +603,11 @@ class FundsEntry(ProjectOwnedModel):
         verbose_name = _("funds entry")
         verbose_name_plural = _("funds entries")
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="funds_entry_amount_positive")
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="funds_entry_amount_positive",
+                violation_error_message=_("The amount must be more than zero."),
+            )
         ]
 
     def __str__(self) -> str:

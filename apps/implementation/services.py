@@ -182,7 +182,7 @@ def platform_name(*, user, project, platform) -> OnlineSupervision:
     parameters the former one set. The office then names it as a participant (HB §12)."""
     implementer_require(user=user, project=project)
     if project.project_type != ProjectType.TRAINING:
-        raise ValidationError(_("An online platform is named for training projects."))
+        raise ValidationError(_("An online platform can only be named for a training project."))
     if not platform_qualifies(platform):
         raise ValidationError(
             {

@@ -40,6 +40,7 @@ class Jurisdiction(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(level="province") | models.Q(parent__isnull=True),
                 name="province_is_root",
+                violation_error_message=_("A province cannot sit under another jurisdiction."),
             )
         ]
 
@@ -75,7 +76,13 @@ class KeyIndustry(OwnedModel):
         verbose_name = _("key industry")
         verbose_name_plural = _("key industries")
         constraints = [
-            models.UniqueConstraint(fields=["province", "code"], name="unique_industry_code")
+            models.UniqueConstraint(
+                fields=["province", "code"],
+                name="unique_industry_code",
+                violation_error_message=_(
+                    "This province already has a key industry with this code."
+                ),
+            )
         ]
 
     def __str__(self) -> str:
@@ -103,8 +110,16 @@ class AnnualSetting(OwnedModel):
         verbose_name = _("annual setting")
         verbose_name_plural = _("annual settings")
         constraints = [
-            models.UniqueConstraint(fields=["jurisdiction", "year"], name="one_setting_per_year"),
-            models.CheckConstraint(condition=models.Q(budget_total__gte=0), name="budget_positive"),
+            models.UniqueConstraint(
+                fields=["jurisdiction", "year"],
+                name="one_setting_per_year",
+                violation_error_message=_("This jurisdiction already has settings for this year."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(budget_total__gte=0),
+                name="budget_positive",
+                violation_error_message=_("The fund total cannot be negative."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -138,7 +153,13 @@ class DeadlineRule(OwnedModel):
         verbose_name = _("deadline rule")
         verbose_name_plural = _("deadline rules")
         constraints = [
-            models.UniqueConstraint(fields=["jurisdiction", "code"], name="unique_deadline_rule")
+            models.UniqueConstraint(
+                fields=["jurisdiction", "code"],
+                name="unique_deadline_rule",
+                violation_error_message=_(
+                    "This jurisdiction already has a deadline rule with this code."
+                ),
+            )
         ]
 
     def __str__(self) -> str:

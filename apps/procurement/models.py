@@ -168,16 +168,21 @@ class Procurement(ProcurementOwned):
                 condition=(Q(project__isnull=False) & Q(lot__isnull=True))
                 | (Q(project__isnull=True) & Q(lot__isnull=False)),
                 name="procurement_of_project_or_lot",
+                violation_error_message=_(
+                    "A procurement is of one project or of one lot, not both."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(budget_amount__isnull=True) | Q(budget_amount__gte=0),
                 name="procurement_budget_not_negative",
+                violation_error_message=_("The procurement budget cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(bid_opening_on__isnull=True)
                 | Q(published_on__isnull=True)
                 | Q(bid_opening_on__gte=F("published_on")),
                 name="procurement_bid_opening_after_publication",
+                violation_error_message=_("The bid opening must not be before the publication."),
             ),
         ]
 
@@ -213,13 +218,27 @@ class RequirementItem(OwnedModel):
         verbose_name_plural = _("requirement items")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(acceptance_criterion=""), name="requirement_has_acceptance_criterion"
+                condition=~Q(acceptance_criterion=""),
+                name="requirement_has_acceptance_criterion",
+                violation_error_message=_("Each requirement needs its acceptance criterion."),
             ),
             models.CheckConstraint(
-                condition=Q(quantity__gt=0), name="requirement_quantity_positive"
+                condition=Q(quantity__gt=0),
+                name="requirement_quantity_positive",
+                violation_error_message=_("The quantity must be more than zero."),
             ),
-            models.CheckConstraint(condition=~Q(unit=""), name="requirement_has_unit"),
-            models.UniqueConstraint(fields=["procurement", "number"], name="requirement_number"),
+            models.CheckConstraint(
+                condition=~Q(unit=""),
+                name="requirement_has_unit",
+                violation_error_message=_("Give the unit of the quantity."),
+            ),
+            models.UniqueConstraint(
+                fields=["procurement", "number"],
+                name="requirement_number",
+                violation_error_message=_(
+                    "This procurement already has a requirement with this number."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -256,10 +275,14 @@ class SyllabusLine(RequirementDetail):
             models.CheckConstraint(
                 condition=Q(online_hours__gte=0) & Q(offline_hours__gte=0),
                 name="syllabus_hours_not_negative",
+                violation_error_message=_("Hours cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(online_hours__gt=0) | Q(offline_hours__gt=0),
                 name="syllabus_has_hours",
+                violation_error_message=_(
+                    "Give online or offline hours (at least one more than zero)."
+                ),
             ),
         ]
 
@@ -287,10 +310,15 @@ class PromotionActivity(RequirementDetail):
         verbose_name = _("on-site promotion activity")
         verbose_name_plural = _("on-site promotion activities")
         constraints = [
-            models.CheckConstraint(condition=Q(sessions__gt=0), name="promotion_has_sessions"),
+            models.CheckConstraint(
+                condition=Q(sessions__gt=0),
+                name="promotion_has_sessions",
+                violation_error_message=_("The number of sessions must be more than zero."),
+            ),
             models.CheckConstraint(
                 condition=Q(item_name="") | (Q(item_quantity__gt=0) & ~Q(item_specification="")),
                 name="promotion_item_quantified",
+                violation_error_message=_("An item needs its quantity and its specification."),
             ),
         ]
 
@@ -399,10 +427,17 @@ class Award(ProcurementOwned):
         verbose_name = _("award")
         verbose_name_plural = _("awards")
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="award_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="award_amount_positive",
+                violation_error_message=_("The award amount must be more than zero."),
+            ),
             models.CheckConstraint(
                 condition=Q(agency_type="") | Q(qualification_record_id__isnull=False),
                 name="award_keeps_qualification_record",
+                violation_error_message=_(
+                    "An award to an agency keeps the record of its qualification check."
+                ),
             ),
         ]
 
@@ -444,17 +479,26 @@ class ImplementationPlan(OwnedModel):
         verbose_name = _("implementation plan")
         verbose_name_plural = _("implementation plans")
         constraints = [
-            models.UniqueConstraint(fields=["award", "version"], name="plan_version_unique"),
             models.UniqueConstraint(
-                fields=["award"], condition=Q(status="approved"), name="one_approved_plan"
+                fields=["award", "version"],
+                name="plan_version_unique",
+                violation_error_message=_("This version of the plan already exists."),
+            ),
+            models.UniqueConstraint(
+                fields=["award"],
+                condition=Q(status="approved"),
+                name="one_approved_plan",
+                violation_error_message=_("Another plan of this award is already approved."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="returned") | ~Q(review_note=""),
                 name="returned_plan_has_reasons",
+                violation_error_message=_("Give the reasons for returning the plan."),
             ),
             models.CheckConstraint(
                 condition=Q(status="submitted") | Q(reviewed_on__isnull=False),
                 name="reviewed_plan_has_date",
+                violation_error_message=_("A reviewed plan needs the date of its review."),
             ),
         ]
 

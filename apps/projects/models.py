@@ -64,6 +64,7 @@ class Project(ProjectOwnedModel):
             models.CheckConstraint(
                 condition=Q(budget_amount__isnull=True) | Q(budget_amount__gte=0),
                 name="project_budget_not_negative",
+                violation_error_message=_("The project budget cannot be negative."),
             )
         ]
 
@@ -118,6 +119,7 @@ class ProjectParticipant(OwnedModel):
             models.CheckConstraint(
                 condition=Q(organisation__isnull=False) | Q(person__isnull=False),
                 name="participant_is_someone",
+                violation_error_message=_("Name the organisation or the person who takes part."),
             )
         ]
 

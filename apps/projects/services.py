@@ -99,7 +99,10 @@ def project_participant_add(
     if role in ASSIGNED_IN_PERSON:
         if person is None or person.role != ASSIGNED_IN_PERSON[role]:
             raise ValidationError(
-                {"person": _("Name a person with the role “%(role)s”.") % {"role": role}}
+                {
+                    "person": _("Name a person with the role “%(role)s”.")
+                    % {"role": ParticipantRole(role).label}
+                }
             )
         organisation = None
     elif role in ASSIGNED_ORGANISATIONS:

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.accounts.models import ApiClient
 from apps.projects.models import ParticipantRole, ProjectParticipant, ProjectType
@@ -141,7 +142,7 @@ def camera_shortfalls(camera: Equipment, rule) -> list[str]:
 
 
 def _count_evidence(*, found: int, required: int, what: str, items) -> str:
-    text = _("%(found)d %(what)s of %(required)d required") % {
+    text = _("%(what)s: %(found)d of %(required)d required") % {
         "found": found,
         "what": what,
         "required": required,
@@ -166,7 +167,7 @@ def check_cameras(register: Register, rules: Requirements) -> CheckLine:
         _count_evidence(
             found=len(qualifying),
             required=rule.min_count,
-            what=_("qualifying camera(s)"),
+            what=_("qualifying cameras"),
             items=qualifying,
         )
     ]
@@ -214,9 +215,13 @@ def check_recorders(register: Register, rules: Requirements) -> CheckLine:
         code="offline.recorders",
         kind=EquipmentKind.HD_RECORDER,
         rule=rule,
-        label=_("At least %(n)d HD video recorders (%(cite)s)")
+        label=ngettext(
+            "At least %(n)d HD video recorder (%(cite)s)",
+            "At least %(n)d HD video recorders (%(cite)s)",
+            rule.min_count,
+        )
         % {"n": rule.min_count, "cite": rule.cite},
-        what=_("HD recorder(s)"),
+        what=_("HD recorders"),
     )
 
 
@@ -227,9 +232,13 @@ def check_projectors(register: Register, rules: Requirements) -> CheckLine:
         code="offline.projectors",
         kind=EquipmentKind.PROJECTOR,
         rule=rule,
-        label=_("At least %(n)d portable HD projector(s) (%(cite)s)")
+        label=ngettext(
+            "At least %(n)d portable HD projector (%(cite)s)",
+            "At least %(n)d portable HD projectors (%(cite)s)",
+            rule.min_count,
+        )
         % {"n": rule.min_count, "cite": rule.cite},
-        what=_("portable HD projector(s)"),
+        what=_("portable HD projectors"),
     )
 
 
@@ -312,7 +321,7 @@ def check_integration(register: Register, rules: Requirements) -> CheckLine:
     if problems:
         evidence = SEP.join(problems)
     else:
-        evidence = _("integrated; active API client(s): %(clients)s") % {
+        evidence = _("integrated; active API clients: %(clients)s") % {
             "clients": "、".join(c.name for c in clients) or "—"
         }
     return CheckLine(
@@ -387,7 +396,7 @@ def check_geo_devices(register: Register, rules: Requirements) -> CheckLine:
         _count_evidence(
             found=len(qualifying),
             required=rule.min_count,
-            what=_("geo-capture device(s)"),
+            what=_("geo-capture devices"),
             items=qualifying,
         )
     ]

@@ -21,6 +21,13 @@ class EquipmentForm(BootstrapFormMixin, forms.ModelForm):
         model = Equipment
         fields = list(EQUIPMENT_FIELDS)
 
+    def clean(self):
+        data = super().clean()
+        rotation = data.get("rotation_degrees")
+        if rotation is not None and rotation > 360:
+            self.add_error("rotation_degrees", _("The rotation cannot be more than 360 degrees."))
+        return data
+
 
 class LicenceForm(BootstrapFormMixin, forms.ModelForm):
     scope_categories = forms.MultipleChoiceField(

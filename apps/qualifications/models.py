@@ -109,10 +109,14 @@ class Equipment(OrganisationOwned):
             models.UniqueConstraint(
                 fields=["organisation", "kind", "serial_number"],
                 name="equipment_serial_unique_per_organisation",
+                violation_error_message=_(
+                    "Your organisation already has equipment of this kind with this serial number."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(rotation_degrees__isnull=True) | Q(rotation_degrees__lte=360),
                 name="equipment_rotation_at_most_360",
+                violation_error_message=_("The rotation cannot be more than 360 degrees."),
             ),
         ]
 
@@ -172,10 +176,14 @@ class Licence(OrganisationOwned):
             models.UniqueConstraint(
                 fields=["organisation", "kind", "number"],
                 name="licence_number_unique_per_organisation",
+                violation_error_message=_(
+                    "Your organisation already has a licence of this kind with this number."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
                 name="licence_valid_until_after_from",
+                violation_error_message=_("The licence must not expire before it becomes valid."),
             ),
         ]
 

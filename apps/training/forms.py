@@ -93,7 +93,10 @@ class LocationFields(forms.Form):
 class CheckInForm(BootstrapFormMixin, LocationFields):
     trainee = forms.ChoiceField(label=_("Trainee"))
     kind = forms.ChoiceField(
-        label=_("Check"), choices=AttendanceKind.choices, widget=forms.RadioSelect, initial="in"
+        label=_("Check-in or check-out"),
+        choices=AttendanceKind.choices,
+        widget=forms.RadioSelect,
+        initial="in",
     )
     photo = forms.FileField(
         label=_("Live photo"),
@@ -108,7 +111,7 @@ class CheckInForm(BootstrapFormMixin, LocationFields):
 
 class ConfirmationForm(BootstrapFormMixin, LocationFields):
     trainee = forms.ChoiceField(label=_("Trainee"))
-    kind = forms.ChoiceField(label=_("Check"), choices=AttendanceKind.choices)
+    kind = forms.ChoiceField(label=_("Check-in or check-out"), choices=AttendanceKind.choices)
     reason = forms.CharField(
         label=_("Reason (why no face check)"), widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -86,14 +86,23 @@ class Session(ProjectOwnedModel):
         verbose_name_plural = _("sessions")
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="session_ends_after_start",
+                violation_error_message=_("The session must end after it starts."),
             ),
             models.CheckConstraint(
                 condition=Q(latitude__gte=-90, latitude__lte=90)
                 & Q(longitude__gte=-180, longitude__lte=180),
                 name="session_coordinates_valid",
+                violation_error_message=_(
+                    "The coordinates are out of range (latitude -90 to 90, longitude -180 to 180)."
+                ),
             ),
-            models.CheckConstraint(condition=Q(radius_m__gt=0), name="session_radius_positive"),
+            models.CheckConstraint(
+                condition=Q(radius_m__gt=0),
+                name="session_radius_positive",
+                violation_error_message=_("The check-in radius must be more than zero."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -138,7 +147,9 @@ class Trainee(ProjectOwnedModel):
         verbose_name_plural = _("trainees")
         constraints = [
             models.UniqueConstraint(
-                fields=["project", "resident_id_index"], name="trainee_once_per_project"
+                fields=["project", "resident_id_index"],
+                name="trainee_once_per_project",
+                violation_error_message=_("This trainee is already on the project's roster."),
             )
         ]
         indexes = [models.Index(fields=["year", "resident_id_index"])]
@@ -342,6 +353,9 @@ class AttendanceRecord(ProjectOwnedModel):
                 condition=Q(method="face", photo__isnull=False, confirmation__isnull=True)
                 | Q(method="confirmed", confirmation__isnull=False),
                 name="attendance_face_has_photo_confirmed_has_approval",
+                violation_error_message=_(
+                    "A face check-in keeps its photo; a staff confirmation keeps its approval."
+                ),
             )
         ]
 
@@ -421,7 +435,9 @@ class ExamResult(ProjectOwnedModel):
         ordering = ["-taken_on", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(score__gte=0) & Q(score__lte=100), name="exam_score_0_100"
+                condition=Q(score__gte=0) & Q(score__lte=100),
+                name="exam_score_0_100",
+                violation_error_message=_("The score must be between 0 and 100."),
             )
         ]
 

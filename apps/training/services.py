@@ -81,7 +81,7 @@ def session_create(*, user, training_class, **fields) -> Session:
     if session.radius_m is None:
         session.radius_m = settings.WIPP_TRAINING_DEFAULT_RADIUS_M
     if session.ends_at <= session.starts_at:
-        raise ValidationError({"ends_at": _("The session ends after it starts.")})
+        raise ValidationError({"ends_at": _("The session must end after it starts.")})
     session.full_clean(exclude=["training_class"])
     session.save()
     return session

@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from apps.accounts.roles import Role
@@ -140,7 +141,15 @@ def hours_check(request, project_pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.info(request, _("%(n)d trainee(s) below the required hours.") % {"n": len(raised)})
+        messages.info(
+            request,
+            ngettext(
+                "%(n)d trainee below the required hours.",
+                "%(n)d trainees below the required hours.",
+                len(raised),
+            )
+            % {"n": len(raised)},
+        )
     return redirect("training:project", project_pk=project.pk)
 
 

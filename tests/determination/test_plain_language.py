@@ -139,7 +139,7 @@ def test_the_call_form_says_when_the_deadline_is_before_the_opening(english):
         data={"opens_at": "2026-10-01T09:00", "closes_at": "2026-09-01T17:00"},
     )
     body = response.content.decode()
-    assert "The deadline is not after the opening." in body
+    assert "The deadline must be after the opening." in body
     assert "Constraint" not in body
 
 

@@ -85,7 +85,7 @@ def test_a_camera_must_meet_all_specs_at_once():
     CameraFactory(organisation=agency, storage_gb=32, serial_number="B")
     line = _line(_check(agency, AgencyType.OFFLINE_TRAINING), "offline.cameras")
     assert not line.passed
-    assert line.evidence.startswith("0 ")
+    assert line.evidence.startswith("qualifying cameras: 0 of 2 required")
     assert "720p" in line.evidence and "32 GB" in line.evidence
 
 
