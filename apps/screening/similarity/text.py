@@ -287,11 +287,16 @@ def normalized_codes(text: str) -> np.ndarray:
     return _collapse(map_table[codes[cls != _DROP]])
 
 
-def _digit_runs(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Start and end (exclusive) offsets of the runs of decimal digits in ``codes``."""
-    digit = _tables()[2][codes]
-    edges = np.diff(digit.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
-    return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+def _digit_runs(codes: np.ndarray, digit: np.ndarray | None = None):
+    """Start and end (exclusive) offsets of the runs of decimal digits in ``codes``.
+
+    ``digit``: the digit mask of ``codes`` when the caller has it already."""
+    if digit is None:
+        digit = _tables()[2][codes]
+    padded = np.zeros(digit.size + 2, dtype=bool)
+    padded[1:-1] = digit
+    edges = np.flatnonzero(padded[1:] != padded[:-1])  # starts and ends, alternating
+    return edges[0::2], edges[1::2]
 
 
 def _window_hashes(codes: np.ndarray, n: int) -> np.ndarray:
@@ -321,11 +326,13 @@ def _sorted_unique(values: np.ndarray) -> np.ndarray:
     return ordered[keep]
 
 
-def fold_digit_codes(codes: np.ndarray) -> np.ndarray:
-    """Every run of decimal digits in ``codes`` becomes one ``0``."""
+def fold_digit_codes(codes: np.ndarray, digit: np.ndarray | None = None) -> np.ndarray:
+    """Every run of decimal digits in ``codes`` becomes one ``0`` (``digit``: its digit mask,
+    when the caller has it)."""
     if not codes.size:
         return codes
-    digit = _tables()[2][codes]
+    if digit is None:
+        digit = _tables()[2][codes]
     if not digit.any():
         return codes
     follows = np.zeros(codes.size, dtype=bool)
@@ -354,7 +361,9 @@ def _powers(size: int) -> tuple[np.ndarray, np.ndarray]:
 _FIGURE_SALT = np.uint64(0xD6E8FEB86659FD93)
 
 
-def figure_hashes(codes: np.ndarray, context: int = DEFAULT_FIGURE_CONTEXT) -> np.ndarray:
+def figure_hashes(
+    codes: np.ndarray, context: int = DEFAULT_FIGURE_CONTEXT, digit: np.ndarray | None = None
+) -> np.ndarray:
     """Sorted unique hashes of the figures of normalised ``codes`` in their context.
 
     A figure is a run of digits with up to ``context`` normalised characters on
@@ -365,7 +374,7 @@ def figure_hashes(codes: np.ndarray, context: int = DEFAULT_FIGURE_CONTEXT) -> n
     """
     if not codes.size:
         return _EMPTY
-    starts, ends = _digit_runs(codes)
+    starts, ends = _digit_runs(codes, digit)
     if not starts.size:
         return _EMPTY
     lo = np.maximum(starts - context, 0)
@@ -392,6 +401,7 @@ def document_features(
     """
     _validate_n(n)
     codes = normalized_codes(text)
-    figures = figure_hashes(codes, figure_context)
-    folded = fold_digit_codes(codes) if fold_digits else codes
+    digit = _tables()[2][codes]
+    figures = figure_hashes(codes, figure_context, digit)
+    folded = fold_digit_codes(codes, digit) if fold_digits else codes
     return _sorted_unique(_window_hashes(folded, n)), figures
