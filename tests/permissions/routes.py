@@ -93,6 +93,15 @@ def rule(owner, kwargs=None, **options) -> Rule:
     return Rule(owner, kwargs or {}, **options)
 
 
+def _in_days(days: int) -> str:
+    """A day after today (Asia/Shanghai), as a date field posts it."""
+    import datetime
+
+    from django.utils import timezone
+
+    return (timezone.localdate() + datetime.timedelta(days=days)).isoformat()
+
+
 # A namespace whose every route has the same rule.
 NAMESPACES = {
     "admin": rule(STAFF, note="Django admin: staff only (no role account is staff)"),
@@ -578,6 +587,43 @@ ROUTES: dict[str, Rule] = {
     "api:learning-record-list": rule(LIST),
     "api:learning-record-detail": rule(
         PENDING, note="an online learning record (online platform ingest): the world has none"
+    ),
+    # --- rectification orders (HB §20): the world's order on the project being implemented,
+    # raised by the evaluation agency, still awaiting the agency's remedy (world.py,
+    # `_rectification_chain`) ------------------------------------------------------------------
+    "rectification:list": rule(LIST),
+    "rectification:issue": rule(
+        PROJECT,
+        {"project_pk": "training_project"},
+        model="rectification.RectificationOrder",
+        payload=lambda c: {
+            "problem": "入侵整改意见",
+            "requirement": "整改",
+            "clause": "HB §20",
+            "deadline": _in_days(30),
+        },
+        owner_role=Role.EVALUATOR,
+    ),
+    "rectification:detail": rule(PROJECT, pk("rectification_order")),
+    "rectification:answer": rule(
+        PROJECT,
+        pk("rectification_order"),
+        payload=lambda c: {"response": "代为答复", "files": upload(c)},
+        owner_role=Role.IMPLEMENTER,
+    ),
+    "rectification:urge": rule(
+        PROJECT,
+        pk("rectification_order"),
+        payload=lambda c: {"note": "督促", "deadline": _in_days(20)},
+        note="the office's page; the step itself waits for the order's escalation",
+    ),
+    "rectification:step": rule(
+        PROJECT,
+        pk("rectification_order"),
+        literal={"action": "confirm"},
+        post_only=True,
+        owner_role=Role.EVALUATOR,
+        note="confirm, return and close: one route; the world's order awaits the remedy",
     ),
     # --- qualifications -------------------------------------------------------------------
     "qualifications:index": rule(LIST),

@@ -396,6 +396,28 @@ def _paperwork(city: City) -> None:
     )
 
 
+# --- rectification orders (apps.rectification; owned by the rectification helper) ----------
+
+
+def _rectification_chain(city: City) -> None:
+    """An order on the project being implemented, raised by the city's evaluation agency and
+    awaiting the implementing agency's remedy (its day a month ahead)."""
+    from apps.rectification.services import order_issue
+
+    o, u = city.objects, city.users
+    o["rectification_order"] = order_issue(
+        user=u[Role.EVALUATOR],
+        project=o["training_project"],
+        problem=f"{city.mark}签到表缺少学员签名",
+        requirement="补齐签到记录",
+        clause="服务协议第五条",
+        deadline=timezone.localdate() + datetime.timedelta(days=30),
+    )
+
+
+# --- end of the rectification block -------------------------------------------------------
+
+
 def _training_chain(city: City) -> None:
     """A project being implemented by the city's agency: a class, a session, a trainee with
     face consent and an enrolment photo, a roster import awaiting confirmation and a staff
@@ -560,4 +582,5 @@ def build_world() -> World:
         _procurement_chain(city)
         _training_chain(city)
         _paperwork(city)
+        _rectification_chain(city)
     return world
