@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "apps.training",
     "apps.implementation",
     "apps.acceptance",
+    "apps.rectification",
     "apps.supervision",
     "apps.online",
     "apps.integrations",
@@ -315,6 +316,10 @@ WIPP_TRAINING_CLASS_HOUR_MINUTES = env.int("WIPP_TRAINING_CLASS_HOUR_MINUTES", d
 # Whether time earned at a check-in/out that raised a finding counts before the finding is
 # resolved or dismissed (default: it does not).
 WIPP_TRAINING_COUNT_FLAGGED = env.bool("WIPP_TRAINING_COUNT_FLAGGED", default=False)
+# Rectification orders (HB §20): who confirms the agency's remedy before the order closes —
+# "evaluator" (the project's evaluation agency; SPEC §11, product) or "raiser" (the member unit
+# or evaluation agency that raised the order).
+WIPP_RECTIFICATION_CONFIRMER = env.str("WIPP_RECTIFICATION_CONFIRMER", default="evaluator")
 # Face verification: the verifier class (apps.training.faces) and the largest template distance
 # that is a match (dlib ResNet: 0.6 is the model's published operating point; 0.5 is stricter).
 WIPP_TRAINING_FACE_VERIFIER = env.str(
