@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "apps.rectification",
     "apps.supervision",
     "apps.online",
+    "apps.imports",
     "apps.integrations",
     "apps.dashboards",
     # Demo data (README's run command); no app imports it.

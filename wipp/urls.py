@@ -49,6 +49,7 @@ urlpatterns = [
     path("implementation/", include("apps.implementation.urls")),
     path("acceptance/", include("apps.acceptance.urls")),
     path("rectification/", include("apps.rectification.urls")),
+    path("imports/", include("apps.imports.urls")),
     path("training/", include("apps.training.recordings_urls")),
     path("qualifications/", include("apps.qualifications.urls")),
     path("public/", include("apps.calls.urls_public")),

@@ -284,6 +284,13 @@ ROUTES: dict[str, Rule] = {
         note="national data: province-level user administrators only",
     ),
     "deadlines:notifications": rule(LIST),
+    # --- imports (Excel imports) ----------------------------------------------------------
+    "imports:index": rule(LIST, owner_role=Role.USER_ADMIN),
+    "imports:template": rule(SELF, literal={"kind": "organisations"}),
+    "imports:upload": rule(SELF, literal={"kind": "organisations"}),
+    "imports:preview": rule(PERSON, pk("import_batch"), owner_role=Role.USER_ADMIN),
+    "imports:confirm": rule(PERSON, pk("import_batch"), owner_role=Role.USER_ADMIN),
+    "imports:discard": rule(PERSON, pk("import_batch"), owner_role=Role.USER_ADMIN),
     "deadlines:notification_read": rule(PERSON, pk("notification")),
     "deadlines:notifications_read_all": rule(SELF),
     # --- review ---------------------------------------------------------------------------

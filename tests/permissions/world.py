@@ -58,6 +58,7 @@ from tests.factories import (
     OrganisationFactory,
     ProvinceFactory,
     UserFactory,
+    unique_credit_code,
 )
 from tests.procurement import world as procurement_world
 from tests.review.factories import RUBRIC, screen, sheet
@@ -353,6 +354,8 @@ def _paperwork(city: City) -> None:
     o["api_client"], _key = account_services.api_client_create(
         admin=u[Role.USER_ADMIN], name=f"{city.mark}接口", service_user=office
     )
+    # --- imports (Excel imports, issue 17 item 6) ---
+    o["import_batch"] = _import_batch(u[Role.USER_ADMIN], city)
     o["notification"] = Notification._default_manager.create(
         recipient=office, message=f"{city.mark}提醒", deadline=None
     )
@@ -551,6 +554,27 @@ def _arrangement(world: World) -> None:
             consenting_unit=member.organisation,
             new_amount="350000.00",
         )
+
+
+def _import_batch(admin, city):
+    """An organisations upload in preview, by the city's user administrator."""
+    import io
+
+    from openpyxl import Workbook
+
+    from apps.imports.registry import importer_get
+    from apps.imports.services import import_preview
+
+    book = Workbook()
+    columns = importer_get("organisations").columns
+    book.active.append([str(c.header) for c in columns])
+    row = [f"{city.mark}导入单位", unique_credit_code(), "implementing_agency", "", ""]
+    book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return import_preview(
+        user=admin, kind="organisations", file_name="orgs.xlsx", content=buffer.getvalue()
+    )
 
 
 def build_world() -> World:

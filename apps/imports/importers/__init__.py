@@ -1,0 +1,3 @@
+"""The importers; importing this package registers them."""
+
+from . import experts, holidays, organisations  # noqa: F401
