@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "apps.training",
     "apps.implementation",
     "apps.acceptance",
+    "apps.archive",
     "apps.rectification",
     "apps.supervision",
     "apps.online",

@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.forms import form_service_call, messages_add_service_errors
 from apps.core.levels import Level, actor_may
@@ -207,6 +207,7 @@ def decide(request, pk):
 
 
 @login_required
+@require_GET
 def form_download(request, pk, fmt):
     """《工伤预防项目验收表》 of an application, four copies, filled from the platform
     (apps/acceptance/form_document.py); every reader of the application may download it, and

@@ -103,6 +103,10 @@ def transition_apply(
         current = model._base_manager.select_for_update().filter(pk=instance.pk).first()
         if current is None:
             raise ValidationError(_("This record no longer exists."))
+        # An archived project's record is read-only (HB §23; apps.archive.guard).
+        from apps.archive.guard import archived_project_refuse, instance_project_id
+
+        archived_project_refuse(instance_project_id(current))
         source = getattr(current, table.field)
         setattr(instance, table.field, source)
         rows = table.candidates(source=source, action=action)

@@ -368,6 +368,12 @@ def _upload(
     replaces,
     note,
 ) -> EvidenceVersion:
+    # An archived project's record is read-only (HB §23; apps.archive.guard).
+    from apps.archive.guard import archived_project_refuse
+
+    archived_project_refuse(
+        replaces.project_id if replaces is not None else getattr(project, "pk", None)
+    )
     if replaces is not None:
         if not EvidenceFile.objects.for_user(uploaded_by).filter(pk=replaces.pk).exists():
             raise PermissionDenied(

@@ -575,12 +575,23 @@ ROUTES: dict[str, Rule] = {
         model="acceptance.AcceptanceApplication",
         owner_role=Role.IMPLEMENTER,
     ),
-    **{
-        f"acceptance:{name}": rule(
-            PENDING, note="an acceptance application: the world has none yet (issue 15)"
-        )
-        for name in ("report", "audit", "expert", "decide", "implementation_report")
-    },
+    # The acceptance application of the world's project under acceptance (world.py,
+    # `_acceptance_chain`); each step's page is used by the role that takes it.
+    "acceptance:report": rule(PROJECT, pk("acceptance_application"), owner_role=Role.EVALUATOR),
+    "acceptance:audit": rule(PROJECT, pk("acceptance_application"), owner_role=Role.AUDITOR),
+    "acceptance:expert": rule(PROJECT, pk("acceptance_application"), owner_role=Role.EXPERT),
+    "acceptance:decide": rule(PROJECT, pk("acceptance_application"), post_only=True),
+    "acceptance:implementation_report": rule(
+        PROJECT, pk("acceptance_application"), owner_role=Role.IMPLEMENTER
+    ),
+    "acceptance:form": rule(PROJECT, pk("acceptance_application"), literal={"fmt": "xlsx"}),
+    # --- archive (HB §23) -------------------------------------------------------------------
+    "archive:project": rule(PROJECT, {"project_pk": "acceptance_project"}),
+    "archive:archive": rule(
+        PROJECT, {"project_pk": "acceptance_project"}, owner_role=Role.EVALUATOR
+    ),
+    # The office of the project's level, once archived: before that 403 after the look-up.
+    "archive:download": rule(PROJECT, {"project_pk": "acceptance_project"}),
     # --- recordings, online platform ingest --------------------------------------------------
     "recordings:list": rule(PROJECT, pk("session")),
     "recordings:upload": rule(PROJECT, pk("session"), owner_role=Role.IMPLEMENTER),

@@ -529,6 +529,47 @@ def _implementation_chain(city: City, project) -> None:
     o["prestart_package"] = implementation.package_for(project)
 
 
+# --- acceptance and archive (issue 15 items 7, 8; owned by the acceptance/archive work) -------
+
+
+def _acceptance_chain(city: City) -> None:
+    """A project of the city whose implementing agency has applied for acceptance: the
+    acceptance application the acceptance steps, the form and the archive pages act on."""
+    from apps.acceptance import services as acceptance
+    from apps.projects.models import ProjectStage
+    from tests.factories import ProjectFactory
+
+    o, u = city.objects, city.users
+    project = ProjectFactory(
+        jurisdiction=city.jurisdiction,
+        stage=ProjectStage.IMPLEMENTATION,
+        name=f"{city.mark}验收中项目",
+        applicant=u[Role.APPLICANT].organisation,
+    )
+    for role, participant_role in (
+        (Role.IMPLEMENTER, ParticipantRole.IMPLEMENTER),
+        (Role.EVALUATOR, ParticipantRole.EVALUATION_AGENCY),
+    ):
+        ProjectParticipant._default_manager.create(
+            project=project, role=participant_role, organisation=u[role].organisation
+        )
+    for role in (Role.AUDITOR, Role.EXPERT):
+        ProjectParticipant._default_manager.create(
+            project=project, role=role, organisation=None, person=u[role]
+        )
+    o["acceptance_project"] = project
+    o["acceptance_application"] = acceptance.acceptance_apply(
+        user=u[Role.IMPLEMENTER],
+        project=project,
+        finished_on=datetime.date(2026, 11, 18),
+        summary=f"{city.mark}培训完成",
+        form_file=pdf("apply.pdf"),
+    )
+
+
+# --- end of acceptance and archive ------------------------------------------------------------
+
+
 def _arrangement(world: World) -> None:
     office = world.province_users[Role.OFFICE]
     arrangement = determination_services.arrangement_compile(
@@ -605,6 +646,7 @@ def build_world() -> World:
     for city in cities.values():
         _procurement_chain(city)
         _training_chain(city)
+        _acceptance_chain(city)
         _paperwork(city)
         _rectification_chain(city)
     return world
