@@ -140,7 +140,7 @@ def list_page(
     params = {k: v for k, v in request.GET.items() if k not in OWN_PARAMETERS}
     filterset = None
     if filterset_class is not None:
-        filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
+        filterset = filterset_class(request.GET, queryset=queryset, request=request)
         queryset = filterset.qs if filterset.is_valid() else queryset.none()
     city = request.GET.get("jurisdiction", "").strip()
     if city_field and city:

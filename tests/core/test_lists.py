@@ -47,6 +47,11 @@ def _listing(user, **params):
     )
 
 
+def test_without_any_parameter_the_first_page_lists_rows(office):
+    listing = _listing(office)
+    assert (listing.count, len(listing.page)) == (60, 50)
+
+
 def test_pages_of_the_chosen_size_cover_every_row_once(office):
     listing = _listing(office, per_page=25)
     assert (listing.count, listing.page.paginator.num_pages) == (60, 3)
