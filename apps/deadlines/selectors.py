@@ -4,7 +4,7 @@ notifications."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from apps.accounts.roles import GOVERNMENT_ROLES, Role
@@ -45,32 +45,51 @@ def _responsibility_q(user) -> Q | None:
     return Q(pk__in=[])
 
 
+def _mine(*, user, today: datetime.date) -> QuerySet[Deadline]:
+    qs = deadline_list(user=user).filter(
+        status__in=OUTSTANDING, due_on__lte=today + datetime.timedelta(days=UPCOMING_DAYS)
+    )
+    responsibility = _responsibility_q(user)
+    return qs if responsibility is None else qs.filter(responsibility)
+
+
+def deadlines_overdue(*, user, today: datetime.date | None = None) -> QuerySet[Deadline]:
+    """The user's overdue deadlines (due date passed, not met — whether or not the daily sweep
+    has marked them yet), in the user's scope, oldest first. A queryset: pages read a page."""
+    today = today or timezone.localdate()
+    return _mine(user=user, today=today).filter(due_on__lt=today).order_by("due_on", "pk")
+
+
+def deadlines_upcoming(*, user, today: datetime.date | None = None) -> QuerySet[Deadline]:
+    """The user's deadlines due today or within the next 14 days, soonest first."""
+    today = today or timezone.localdate()
+    return _mine(user=user, today=today).filter(due_on__gte=today).order_by("due_on", "pk")
+
+
 @dataclass(frozen=True)
-class MyDeadlines:
-    overdue: list[Deadline]
-    upcoming: list[Deadline]
+class DeadlineCard:
+    """What the home card shows: how many, and the first few rows only."""
+
+    overdue_count: int
+    upcoming_count: int
+    rows: list[Deadline]
 
     @property
     def total(self) -> int:
-        return len(self.overdue) + len(self.upcoming)
-
-    def top(self, n: int = HOME_CARD_ROWS) -> list[Deadline]:
-        return (self.overdue + self.upcoming)[:n]
+        return self.overdue_count + self.upcoming_count
 
 
-def deadlines_for_user(*, user, today: datetime.date | None = None) -> MyDeadlines:
-    """The user's overdue deadlines (due date passed, not met — whether or not the daily sweep
-    has marked them yet) and those due within the next 14 days, in the user's scope."""
+def deadline_card(*, user, today: datetime.date | None = None, rows: int = HOME_CARD_ROWS):
+    """Two counts and the `rows` most pressing deadlines (overdue first, then the soonest):
+    a fixed number of queries whatever the number of deadlines."""
     today = today or timezone.localdate()
-    qs = deadline_list(user=user).filter(status__in=OUTSTANDING)
-    responsibility = _responsibility_q(user)
-    if responsibility is not None:
-        qs = qs.filter(responsibility)
-    rows = list(qs.filter(due_on__lte=today + datetime.timedelta(days=UPCOMING_DAYS)))
-    return MyDeadlines(
-        overdue=[d for d in rows if d.due_on < today],
-        upcoming=[d for d in rows if d.due_on >= today],
+    mine = _mine(user=user, today=today)
+    counts = mine.aggregate(
+        overdue=Count("pk", filter=Q(due_on__lt=today)),
+        upcoming=Count("pk", filter=Q(due_on__gte=today)),
     )
+    top = list(mine.order_by("due_on", "pk")[:rows])
+    return DeadlineCard(counts["overdue"], counts["upcoming"], top)
 
 
 def may_edit_holiday_schedules(user) -> bool:
@@ -135,7 +154,7 @@ def deadline_home_card(*, user) -> dict:
     """What the home page's deadline card shows."""
     today = timezone.localdate()
     return {
-        "deadlines": deadlines_for_user(user=user, today=today),
+        "deadlines": deadline_card(user=user, today=today),
         "today": today,
         "unread_notifications": unread_notification_count(user=user),
     }

@@ -17,14 +17,23 @@ from .models import Deadline, HolidaySchedule, Notification
 YEARS = range(2000, 2101)
 
 
+MINE_PAGE = 50
+
+
 @login_required
 def deadline_mine(request):
+    """Overdue and upcoming deadlines, each list paged on its own (`?overdue=N`,
+    `?upcoming=N`): a province office with thousands of duties reads one page of each."""
+    today = timezone.localdate()
+    overdue = Paginator(selectors.deadlines_overdue(user=request.user, today=today), MINE_PAGE)
+    upcoming = Paginator(selectors.deadlines_upcoming(user=request.user, today=today), MINE_PAGE)
     return render(
         request,
         "deadlines/mine.html",
         {
-            "mine": selectors.deadlines_for_user(user=request.user),
-            "today": timezone.localdate(),
+            "overdue": overdue.get_page(request.GET.get("overdue")),
+            "upcoming": upcoming.get_page(request.GET.get("upcoming")),
+            "today": today,
             "upcoming_days": selectors.UPCOMING_DAYS,
             "unread": selectors.unread_notification_count(user=request.user),
         },
