@@ -12,6 +12,7 @@ from apps.calls.models import AnnualCall
 from apps.calls.selectors import call_get
 from apps.core.forms import form_add_service_errors, service_error_dict
 
+from apps.core.lists import list_page
 from . import exports, selectors, services
 from .forms import (
     ApplicationForm,
@@ -43,9 +44,21 @@ def application_list(request):
         return exports.applications_xlsx_response(applications)
     return render(
         request,
+    listing = list_page(
+        request,
+        applications,
+        sorts={
+            "number": "number",
+            "name": "project_name",
+            "applicant": "applicant__name",
+            "amount": "amount_requested",
+            "status": "status",
+        },
+        default_sort="number",
+    )
         "applications/application_list.html",
         {
-            "applications": applications[:500],
+            "listing": listing,
             "filters": filters,
             "statuses": ApplicationStatus.choices,
         },
