@@ -11,8 +11,8 @@ from apps.audit.plain import object_timeline
 from apps.calls.models import AnnualCall
 from apps.calls.selectors import call_get
 from apps.core.forms import form_add_service_errors, service_error_dict
-
 from apps.core.lists import list_page
+
 from . import exports, selectors, services
 from .forms import (
     ApplicationForm,
@@ -42,8 +42,6 @@ def application_list(request):
     applications = selectors.application_list(user=request.user, filters=filters)
     if request.GET.get("export") == "xlsx":
         return exports.applications_xlsx_response(applications)
-    return render(
-        request,
     listing = list_page(
         request,
         applications,
@@ -56,6 +54,8 @@ def application_list(request):
         },
         default_sort="number",
     )
+    return render(
+        request,
         "applications/application_list.html",
         {
             "listing": listing,
