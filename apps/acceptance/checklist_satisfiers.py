@@ -204,7 +204,14 @@ def _acceptance_form(project, application):
             ),
         )
     return Satisfaction(
-        True, _("The experts', evaluation agency's and office's opinions are recorded.")
+        True,
+        _("The experts', evaluation agency's and office's opinions are recorded."),
+        (
+            (
+                _("Acceptance form (PDF, four copies)"),
+                reverse("acceptance:form", args=[application.pk, "pdf"]),
+            ),
+        ),
     )
 
 
