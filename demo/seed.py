@@ -16,7 +16,7 @@ from apps.accounts.roles import Role
 from apps.core.context import ActorContext, acting_as
 from apps.core.validators import make_unified_social_credit_code
 from apps.jurisdictions.models import AnnualSetting, Jurisdiction, KeyIndustry
-from apps.jurisdictions.services import deadline_rules_load, jurisdictions_load
+from apps.operations.reference import reference_data_load
 
 DEMO_PASSWORD = "Wipp@2026demo"
 
@@ -177,8 +177,8 @@ def _annual_settings() -> None:
 @transaction.atomic
 def demo_seed() -> dict[str, User]:
     with acting_as(ActorContext(username="demo-seed", via="system")):
-        jurisdictions_load()
-        deadline_rules_load()
+        # The reference data of a production install (manage.py load_reference_data).
+        reference_data_load()
         _annual_settings()
         organisations = _organisations()
         users = _users(organisations)

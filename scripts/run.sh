@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 export WIPP_DEBUG="${WIPP_DEBUG:-1}"
 bash scripts/setup.sh
 .venv/bin/python manage.py seed_demo
-.venv/bin/python manage.py db_worker >var/worker.log 2>&1 &
+.venv/bin/python manage.py wipp_worker >var/worker.log 2>&1 &
 worker=$!
 # The daily jobs (production runs them from cron, in this order): monthly-report deadlines
 # whose holiday schedule arrived later are opened before the deadline sweep (overdue findings,

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "apps.imports",
     "apps.integrations",
     "apps.dashboards",
+    "apps.operations",
     # Demo data (README's run command); no app imports it.
     "demo",
 ]
@@ -107,6 +108,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "apps.core.middleware.SessionRenewMiddleware",
     "apps.core.middleware.SecurityHeadersMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "apps.core.middleware.RequestContextMiddleware",
@@ -117,6 +119,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last: wraps only the view, like ATOMIC_REQUESTS, and only for methods that may write.
+    "apps.core.middleware.AtomicWriteRequestsMiddleware",
 ]
 
 ROOT_URLCONF = "wipp.urls"
@@ -142,10 +146,18 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'wipp.sqlite3'}"),
 }
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Requests that may write run in one transaction (apps.core.middleware.
+# AtomicWriteRequestsMiddleware); GET/HEAD/OPTIONS run in none, so that on SQLite — where a
+# transaction opens with BEGIN IMMEDIATE, taking the one write lock — reading a page never
+# queues behind a write. WAL lets readers go on while a writer holds the lock.
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -199,7 +211,10 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # minutes without one.
 SESSION_IDLE_MINUTES = env.int("WIPP_SESSION_IDLE_MINUTES", default=30)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Renewed at most every WIPP_SESSION_RENEW_SECONDS (apps.core.middleware.
+# SessionRenewMiddleware), not on every request: a page read then writes nothing.
+SESSION_SAVE_EVERY_REQUEST = False
+WIPP_SESSION_RENEW_SECONDS = env.int("WIPP_SESSION_RENEW_SECONDS", default=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("WIPP_SECURE_COOKIES", default=False)
@@ -209,6 +224,13 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = env.bool("WIPP_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = env.int("WIPP_HSTS_SECONDS", default=0)
+# Reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For, X-Forwarded-Proto and
+# X-Request-ID are believed: the audit log and the lockout counters then record the client's
+# address, not the proxy's (apps.core.middleware.client_ip). Empty: no proxy is trusted.
+WIPP_TRUSTED_PROXIES = env.list("WIPP_TRUSTED_PROXIES", default=[])
+if WIPP_TRUSTED_PROXIES:
+    # The proxy (deploy/nginx-wipp.conf) overwrites X-Forwarded-Proto on every request.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # django-axes (ASVS 6.3.1, 等保 8.1.4.1 b): an account is locked after WIPP_LOGIN_FAILURE_LIMIT
 # failures *from the same address* — so nobody can lock someone else out at will from
@@ -223,6 +245,8 @@ AXES_HANDLER = "apps.accounts.lockout.WippAxesHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# The same client address as the audit log (trusted proxies, WIPP_TRUSTED_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "apps.core.middleware.client_ip"
 
 # Security events (refusals, OTP failures, lockouts) are counted per user, address and kind;
 # the first of each window goes to the audit log at once, the rest in one summary entry.
@@ -277,8 +301,15 @@ STORAGES = {
         "OPTIONS": {"location": str(MEDIA_ROOT)},
     },
     "evidence": EVIDENCE_STORAGE,
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Hashed, compressed names from `collectstatic` (far-future caching); with DEBUG on the
+    # plain names are served. The tests use the plain storage (tests/conftest.py).
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Downloads sent by nginx (X-Accel-Redirect to this internal prefix, local evidence store) or
+# by S3 (redirect to a URL pre-signed for this many seconds) instead of through Python
+# (apps.operations.downloads, deploy/nginx-wipp.conf). Empty / 0: streamed by the app.
+WIPP_DOWNLOAD_ACCEL_PREFIX = env.str("WIPP_DOWNLOAD_ACCEL_PREFIX", default="")
+WIPP_DOWNLOAD_S3_PRESIGNED_SECONDS = env.int("WIPP_DOWNLOAD_S3_PRESIGNED_SECONDS", default=0)
 # Largest upload accepted (bytes); each evidence purpose may set a smaller limit.
 EVIDENCE_MAX_UPLOAD_BYTES = env.int("WIPP_EVIDENCE_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)
 # ZIP containers (.docx, .xlsx, .zip) are refused as zip bombs past these limits
@@ -370,6 +401,16 @@ WIPP_IMPLEMENTATION_CAMERA_TIMEOUT_SECONDS = env.float(
 # Open Contracting Data Standard: the ocid prefix registered for this publisher.
 WIPP_OCDS_PREFIX = env.str("WIPP_OCDS_PREFIX", default="ocds-wipp00")
 
+# The task worker's heartbeat (apps.operations.tasks): a task run every this many seconds;
+# /healthz fails once the last one is older than the maximum age (0: the worker is not checked).
+WIPP_WORKER_HEARTBEAT_SECONDS = env.int("WIPP_WORKER_HEARTBEAT_SECONDS", default=60)
+WIPP_WORKER_HEARTBEAT_MAX_AGE_SECONDS = env.int(
+    "WIPP_WORKER_HEARTBEAT_MAX_AGE_SECONDS", default=300
+)
+# Backups (manage.py backup/restore): PostgreSQL client programs of the server's major version
+# (default: the matching /usr/lib/postgresql/<major>/bin, else PATH).
+WIPP_PG_BIN_DIR = env.str("WIPP_PG_BIN_DIR", default="")
+
 TASKS = {
     "default": {
         "BACKEND": env.str("WIPP_TASK_BACKEND", default="django_tasks_db.DatabaseBackend"),
@@ -416,9 +457,44 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Logs: one line per record with the request id (the X-Request-ID answered, the audit entry's
+# request) and the client's address. To standard error by default — under systemd that is the
+# journal; WIPP_LOG_FILE writes a file rotated at WIPP_LOG_MAX_BYTES, WIPP_LOG_BACKUPS kept.
+WIPP_LOG_FILE = env.str("WIPP_LOG_FILE", default="")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("WIPP_LOG_LEVEL", default="WARNING")},
+    "filters": {"request": {"()": "apps.operations.request_log.RequestContextFilter"}},
+    "formatters": {
+        "line": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s %(client_ip)s] "
+            "%(message)s"
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request"],
+            "formatter": "line",
+        },
+        **(
+            {
+                "file": {
+                    "class": "logging.handlers.RotatingFileHandler",
+                    "filename": WIPP_LOG_FILE,
+                    "maxBytes": env.int("WIPP_LOG_MAX_BYTES", default=20 * 1024 * 1024),
+                    "backupCount": env.int("WIPP_LOG_BACKUPS", default=10),
+                    "encoding": "utf-8",
+                    "filters": ["request"],
+                    "formatter": "line",
+                }
+            }
+            if WIPP_LOG_FILE
+            else {}
+        ),
+    },
+    "root": {
+        "handlers": ["file"] if WIPP_LOG_FILE else ["console"],
+        "level": env.str("WIPP_LOG_LEVEL", default="WARNING"),
+    },
 }

@@ -30,9 +30,16 @@ def current_actor() -> ActorContext:
     return _current.get() or ActorContext()
 
 
-def actor_for_user(user, *, ip_address: str | None = None, via: str = "web") -> ActorContext:
+def actor_for_user(
+    user, *, ip_address: str | None = None, via: str = "web", request_id: str | None = None
+) -> ActorContext:
+    """The actor of a user; inside a request (or command) already bound, it keeps that
+    request's id, so a rebinding (API-key authentication, login) stays on the same request."""
+    if request_id is None:
+        bound = _current.get()
+        request_id = bound.request_id if bound is not None else uuid.uuid4().hex
     if user is None or not getattr(user, "is_authenticated", False):
-        return ActorContext(ip_address=ip_address, via=via)
+        return ActorContext(ip_address=ip_address, via=via, request_id=request_id)
     organisation = user.organisation.name if getattr(user, "organisation_id", None) else ""
     return ActorContext(
         user_id=user.pk,
@@ -40,6 +47,7 @@ def actor_for_user(user, *, ip_address: str | None = None, via: str = "web") -> 
         role=getattr(user, "role", ""),
         organisation=organisation,
         ip_address=ip_address,
+        request_id=request_id,
         via=via,
     )
 
@@ -57,3 +65,8 @@ def acting_as(actor: ActorContext):
         yield actor
     finally:
         _current.reset(token)
+
+
+def actor_bound() -> ActorContext | None:
+    """The actor bound by a request or command, None outside one (log records)."""
+    return _current.get()

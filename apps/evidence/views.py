@@ -16,7 +16,20 @@ from .purposes import PURPOSE_CHOICES, PURPOSES
 
 
 def evidence_file_response(version, stored) -> FileResponse:
-    """The download answer shared by the web and the API: always an attachment, never sniffed."""
+    """The download answer shared by the web and the API: always an attachment, never sniffed.
+    Sent by nginx or S3 where the deployment says so (apps.operations.downloads)."""
+    from apps.operations.downloads import download_offload
+
+    offloaded = download_offload(
+        storage=services.evidence_storage(),
+        name=version.blob.storage_name,
+        filename=version.original_name,
+        content_type=version.blob.content_type or "application/octet-stream",
+        size=version.blob.size,
+    )
+    if offloaded is not None:
+        stored.close()
+        return offloaded
     response = FileResponse(
         stored,
         as_attachment=True,

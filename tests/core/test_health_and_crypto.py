@@ -6,10 +6,19 @@ from apps.core.money import yuan
 pytestmark = pytest.mark.django_db
 
 
-def test_healthz_reports_database_and_storage(client):
+def test_healthz_reports_database_storage_and_worker(client):
+    from apps.operations.tasks import heartbeat_record
+
+    heartbeat_record()
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "storage": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "database_write": "ok",
+        "storage": "ok",
+        "worker": "ok",
+    }
 
 
 def test_healthz_reports_a_broken_storage(client, settings, tmp_path):
