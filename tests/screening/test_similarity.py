@@ -12,6 +12,7 @@ from datasketch import MinHash
 
 from apps.screening.similarity import (
     DEFAULT_THRESHOLD,
+    OnePermutationHasher,
     SimilarityIndex,
     char_shingles,
     highlight_spans,
@@ -291,13 +292,40 @@ def test_lsh_threshold_is_derived_from_and_below_the_containment_threshold():
 
 
 def test_minhash_is_datasketch_update_batch(call_corpus):
+    from apps.screening.similarity.lsh import _MinHasher
+
     _texts, index = call_corpus
     shingles = index.shingle_set("app-03")
     expected = MinHash(num_perm=128, seed=1, hashfunc=lambda v: v)
     expected.update_batch((shingles >> np.uint64(32)).astype(np.uint32).tolist())
-    sketch = index.minhash("app-03")
+    sketch = _MinHasher(128, 1).sketch(shingles)
     assert np.array_equal(sketch.hashvalues, expected.hashvalues)
+
+
+def test_one_permutation_signatures_estimate_the_jaccard(call_corpus):
+    """The index's signatures (one permutation hashing, densified): a copy agrees in about
+    its Jaccard share of the bins, an unrelated application in few; empty bins are filled."""
+    _texts, index = call_corpus
+    a, copy, other = (index.shingle_set(d) for d in ("app-03", "copy-30", "app-04"))
+
+    def jaccard(x, y):
+        shared = np.intersect1d(x, y).size
+        return shared / (x.size + y.size - shared)
+
+    sketch = index.minhash("app-03")
+    assert abs(sketch.jaccard(index.minhash("copy-30")) - jaccard(a, copy)) < 0.2
     assert sketch.jaccard(index.minhash("copy-30")) > 0.3
+    assert sketch.jaccard(index.minhash("app-04")) < 0.2 + jaccard(a, other)
+    hasher = OnePermutationHasher(128)
+    few = a[:5]  # most bins empty: every bin still gets a value, and the same values again
+    assert np.array_equal(hasher.signature(few), hasher.signature(few.copy()))
+    assert len(set(hasher.signature(few).tolist())) > 5
+    # Binning by the top bits: each bin's value is its smallest shingle's low 32 bits.
+    bins = ((a >> np.uint64(32)) * np.uint64(128)) >> np.uint64(32)
+    signature = hasher.signature(a)
+    for b in np.unique(bins)[:10].tolist():
+        smallest = a[bins == b][0]
+        assert signature[b] == np.uint32(int(smallest) & 0xFFFFFFFF)
 
 
 # ---------------------------------------------------------------------------

@@ -32,11 +32,12 @@ Pipeline
    text, its application template, a library of regulations). See
    :class:`SimilarityIndex` for why shingles rather than sentences are
    discounted and for the small-corpus rule.
-5. **Candidate search**: a :class:`datasketch.MinHash` (``num_perm`` default 128,
-   fixed seed) of each non-boilerplate shingle set goes into a
-   :class:`datasketch.MinHashLSH`; only pairs that collide in some band are
-   compared exactly (see :func:`lsh_parameters` for how the LSH threshold is
-   derived from the containment threshold).
+5. **Candidate search**: a MinHash signature (``num_perm`` default 128) of each
+   non-boilerplate shingle set by one permutation hashing
+   (:class:`OnePermutationHasher`: bins of the uniform shingle hashes, densified),
+   banded in numpy; only pairs that collide in some band and whose signature
+   estimate is plausible are compared exactly (see :func:`lsh_parameters` for
+   how the LSH threshold is derived from the containment threshold).
 6. **Exact measure** on each candidate, on the true non-boilerplate sets:
    Jaccard ``|A∩B| / |A∪B|`` and containment ``|A∩B| / min(|A|, |B|)``. The
    score is the containment: a copy that was padded with additional text, or a
@@ -58,7 +59,7 @@ Pipeline
    original texts; :func:`highlight_spans` turns the offsets into
    ``(segment, is_match)`` runs that a template can wrap in ``<mark>``.
 
-Everything is deterministic: fixed hash constants, fixed MinHash seed, and
+Everything is deterministic: fixed hash constants, no seeded sketch, and
 results sorted with total tie-breaking.
 
 Modules
@@ -91,7 +92,7 @@ from .defaults import (
     DEFAULT_THRESHOLD,
 )
 from .index import SimilarityIndex
-from .lsh import LSHParameters, jaccard_floor, lsh_parameters
+from .lsh import LSHParameters, OnePermutationHasher, jaccard_floor, lsh_parameters
 from .results import Passage, SuspiciousPair, highlight_spans, matching_passages
 from .text import (
     Sentence,
@@ -123,6 +124,7 @@ __all__ = [
     "DEFAULT_SEED",
     "DEFAULT_THRESHOLD",
     "LSHParameters",
+    "OnePermutationHasher",
     "Passage",
     "Sentence",
     "SimilarityIndex",

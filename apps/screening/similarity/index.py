@@ -1,6 +1,6 @@
 """The similarity index of one call: documents and reference documents, the boilerplate
 discount (explicit texts and document frequency), MinHash LSH candidate search on the text
-(banding in numpy), exact shared-figure counts of all pairs (scipy sparse), exact pair
+(banding in numpy), exact shared-figure counts of all pairs (inverted index), exact pair
 scoring (containment and Jaccard), the ranked suspicious pairs and which documents have too
 little own text to be assessed."""
 
@@ -12,7 +12,6 @@ from collections.abc import Iterable, Iterator
 
 import numpy as np
 from datasketch import MinHash
-from scipy import sparse
 
 from .defaults import (
     DEFAULT_DF_FLOOR,
@@ -29,7 +28,7 @@ from .defaults import (
     DEFAULT_SEED,
     DEFAULT_THRESHOLD,
 )
-from .lsh import LSHParameters, _MinHasher, lsh_parameters
+from .lsh import LSHParameters, OnePermutationHasher, _MinHasher, lsh_parameters
 from .results import Passage, SuspiciousPair, matching_passages
 from .text import (
     _EMPTY,
@@ -124,34 +123,44 @@ def _band_collisions(signatures: np.ndarray, bands: int, rows: int) -> np.ndarra
     return np.unique(np.concatenate(codes))
 
 
-def _shared_counts(sets: list[np.ndarray], minimum: int, block: int = 2048):
+def _shared_counts(sets: list[np.ndarray], minimum: int, dense_limit: int = 1 << 24):
     """Every pair (i < j) of ``sets`` sharing at least ``minimum`` values, exactly.
 
-    A documents × values incidence matrix times its transpose (scipy sparse), in blocks
-    of rows to bound memory: the work is the sum over values of (documents holding it)²,
-    small once frequent values are discounted. Returns (i, j, shared) arrays.
+    An inverted index by sorting: all values sorted with their set's number, then, for
+    offsets k = 1, 2, ..., the entries equal to the entry k places further on (a run of a
+    value held by d sets gives its d(d−1)/2 pairs; the candidates for k + 1 are those that
+    matched at k). The work is the sum over values of (sets holding it)², small once
+    frequent values are discounted. Pairs are counted with ``bincount`` (``np.unique`` when
+    n² would exceed ``dense_limit``). Returns (i, j, shared) arrays.
     """
     empty = np.empty(0, dtype=np.int64)
-    sizes = np.fromiter((s.size for s in sets), dtype=np.int64, count=len(sets))
-    if len(sets) < 2 or not sizes.sum():
+    n = len(sets)
+    sizes = np.fromiter((s.size for s in sets), dtype=np.int64, count=n)
+    if n < 2 or not sizes.sum():
         return empty, empty, empty
-    _unique, columns = np.unique(np.concatenate(sets), return_inverse=True)
-    owners = np.repeat(np.arange(len(sets)), sizes)
-    matrix = sparse.csr_matrix(
-        (np.ones(columns.size, dtype=np.int32), (owners, columns)),
-        shape=(len(sets), _unique.size),
-    )
-    transposed = matrix.T.tocsc()
-    found_i, found_j, found_shared = [], [], []
-    for start in range(0, len(sets), block):
-        product = (matrix[start : start + block] @ transposed).tocoo()
-        i = product.row.astype(np.int64) + start
-        j = product.col.astype(np.int64)
-        keep = (i < j) & (product.data >= minimum)
-        found_i.append(i[keep])
-        found_j.append(j[keep])
-        found_shared.append(product.data[keep].astype(np.int64))
-    return np.concatenate(found_i), np.concatenate(found_j), np.concatenate(found_shared)
+    values = np.concatenate(sets)
+    owners = np.repeat(np.arange(n, dtype=np.int64), sizes)
+    order = np.argsort(values, kind="stable")  # owners stay ascending within a value
+    values, owners = values[order], owners[order]
+    codes = []
+    starts = np.arange(values.size - 1)
+    k = 1
+    while starts.size:
+        starts = starts[starts + k < values.size]
+        starts = starts[values[starts] == values[starts + k]]
+        codes.append(owners[starts] * n + owners[starts + k])
+        k += 1
+    flat = np.concatenate(codes) if codes else empty
+    if n * n <= dense_limit:
+        counts = np.bincount(flat, minlength=n * n)
+        pairs = np.flatnonzero(counts >= minimum)
+        shared = counts[pairs]
+    else:
+        pairs, shared = np.unique(flat, return_counts=True)
+        keep = shared >= minimum
+        pairs, shared = pairs[keep], shared[keep]
+    i, j = np.divmod(pairs, n)
+    return i, j, shared.astype(np.int64)
 
 
 class SimilarityIndex:
@@ -204,7 +213,7 @@ class SimilarityIndex:
     shingles see (they fold digits). Each document therefore also has a set of
     *figures* (:func:`figure_hashes`: a number with its context, not folded),
     discounted by the same frequency rule (12个月, 100%) and counted exactly for
-    all pairs at once (a sparse matrix product, :func:`_shared_counts`); a pair is
+    all pairs at once (an inverted index by sorting, :func:`_shared_counts`); a pair is
     reported on its figures when it shares at least ``min_shared_figures`` of them
     and their containment reaches the threshold.
     A copy that changes the figures is still found on its text when the text
@@ -284,7 +293,8 @@ class SimilarityIndex:
         self._text: dict = {}
         self._collisions: dict[tuple[int, int], np.ndarray] = {}
         self._figure_pairs: np.ndarray | None = None
-        self._hasher = _MinHasher(num_perm, seed)
+        self._hasher = _MinHasher(num_perm, seed)  # wraps signatures as datasketch MinHashes
+        self._oph = OnePermutationHasher(num_perm)
         #: Seconds spent in the phases of the last :meth:`build`.
         self.build_timings: dict[str, float] = {}
         #: Counts of the last :meth:`candidate_pairs` (LSH collisions, candidates).
@@ -381,7 +391,7 @@ class SimilarityIndex:
         rows = [d for d, values in self._sets.items() if values.size >= text_minimum]
         signatures = np.empty((len(rows), self.num_perm), dtype=np.uint32)
         for k, doc_id in enumerate(rows):
-            signatures[k] = self._hasher.signature(self._sets[doc_id])
+            signatures[k] = self._oph.signature(self._sets[doc_id])
         self._text = {
             "rows": rows,
             "row_of": {d: k for k, d in enumerate(rows)},
@@ -428,7 +438,9 @@ class SimilarityIndex:
         return self.shingle_set(doc_id).size >= self.min_own_text
 
     def minhash(self, doc_id: str) -> MinHash | None:
-        """The document's text MinHash (None if too little distinctive text to compare)."""
+        """The document's text MinHash (None if too little distinctive text to compare): its
+        one-permutation signature (:class:`OnePermutationHasher`) as a datasketch MinHash, so
+        that ``jaccard()`` of two of them estimates their Jaccard."""
         self._ensure_built()
         row = self._text["row_of"].get(doc_id)
         return None if row is None else self._hasher.minhash(self._text["signatures"][row])
@@ -472,9 +484,9 @@ class SimilarityIndex:
     def _figure_candidates(self, figure_threshold: float, stats: dict) -> set[tuple[str, str]]:
         """Figures: every pair whose figures reach the threshold -- exact, no sketch.
 
-        Figure sets are small (tens of figures per application) and, once frequent
-        figures are discounted, each figure is held by few documents, so counting the
-        shared figures of all pairs with a sparse matrix product costs less than an LSH
+        Figure sets are small (tens to hundreds of figures per application) and, once
+        frequent figures are discounted, each figure is held by few documents, so counting
+        the shared figures of all pairs through an inverted index costs less than an LSH
         (which at the low figure threshold needs 1-row bands and lists many pairs).
         """
         if self._figure_pairs is None:

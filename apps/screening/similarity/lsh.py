@@ -182,3 +182,52 @@ class _MinHasher:
             permutations=self.template.permutations,
             scheme="affine32",
         )
+
+
+# --------------------------------------------------------------------------
+# One permutation hashing (the sketches the index uses)
+# --------------------------------------------------------------------------
+
+_LOW32 = np.uint64(0xFFFFFFFF)
+_ROTATION = np.uint32(0x9E3779B1)
+
+
+class OnePermutationHasher:
+    """MinHash signatures by one permutation hashing with rotation densification.
+
+    The shingle hashes are already uniform 64-bit values (SplitMix64), so they are one
+    random permutation: the top 32 bits split the hash range into ``num_perm`` equal bins,
+    and a document's value in a bin is the low 32 bits of its smallest shingle there. Two
+    documents agree in a bin with probability = their Jaccard, like a MinHash of
+    ``num_perm`` permutations, but the signature costs ``num_perm`` binary searches of the
+    document's *sorted* shingle array instead of ``num_perm`` hashes of every shingle (the
+    benchmark's MinHash phase ~10x faster). An empty bin takes the value of the next
+    non-empty bin to its right (circularly) shifted by the distance -- rotation
+    densification (Shrivastava & Li, ICML 2014), which keeps the collision probability of
+    every bin equal to the Jaccard. Deterministic: no seed, no salt.
+    """
+
+    def __init__(self, num_perm: int) -> None:
+        self.num_perm = num_perm
+        bins = np.arange(num_perm, dtype=np.uint64)
+        tops = (bins * np.uint64(1 << 32) + np.uint64(num_perm - 1)) // np.uint64(num_perm)
+        #: smallest 64-bit hash of each bin (bin = top 32 bits × num_perm >> 32)
+        self.starts = tops << np.uint64(32)
+        self._bins = np.arange(num_perm)
+
+    def signature(self, values: np.ndarray) -> np.ndarray:
+        """uint32 signature of sorted unique uint64 shingle hashes."""
+        first = np.searchsorted(values, self.starts)
+        ends = np.append(first[1:], values.size)
+        filled = first < ends
+        signature = np.full(self.num_perm, 0xFFFFFFFF, dtype=np.uint32)
+        if not filled.any():
+            return signature
+        signature[filled] = (values[first[filled]] & _LOW32).astype(np.uint32)
+        if not filled.all():
+            full = np.flatnonzero(filled)
+            source = full[np.searchsorted(full, self._bins) % full.size]
+            empty = ~filled
+            distance = ((source - self._bins) % self.num_perm).astype(np.uint32)
+            signature[empty] = signature[source[empty]] + _ROTATION * distance[empty]
+        return signature
