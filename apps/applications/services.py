@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from apps.accounts.roles import OrganisationKind, Role
+from apps.audit.forms import audit_form
 from apps.calls.models import AnnualCall, CallStatus
 from apps.core.levels import Level
 from apps.core.workflow import Transition, TransitionTable, transition_apply
@@ -222,15 +223,17 @@ def application_update(
     if application.amount_requested is not None and application.amount_requested <= 0:
         raise ValidationError({"amount_requested": _("The amount must be more than zero.")})
     application.full_clean()
-    application.save()
-    if service_industries is not None:
-        _set_service_industries(application, list(service_industries))
-    for name, rows in tables.items():
-        if name not in CHILD_TABLES:
-            raise TypeError(f"Unknown application table: {name}")
-        if name == "past_projects":
-            _check_past_projects(rows)
-        _replace_rows(application, CHILD_TABLES[name], rows)
+    # One audit entry for the draft saved: its fields and its tables' rows before and after.
+    with audit_form(application):
+        application.save()
+        if service_industries is not None:
+            _set_service_industries(application, list(service_industries))
+        for name, rows in tables.items():
+            if name not in CHILD_TABLES:
+                raise TypeError(f"Unknown application table: {name}")
+            if name == "past_projects":
+                _check_past_projects(rows)
+            _replace_rows(application, CHILD_TABLES[name], rows)
     return application
 
 

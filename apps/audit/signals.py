@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from apps.core.crypto import audit_fingerprint
 
+from .forms import audit_fold
 from .models import AuditAction, AuditChainHead, AuditEntry, AuditVerification
 from .services import audit_jurisdiction_path, audit_project_id, audit_record
 
@@ -97,6 +98,8 @@ def capture_save(sender, instance, created, raw=False, **kwargs):
     after = snapshot(instance)
     if before is not None and before == after:
         return
+    if audit_fold(sender, instance, before=before, after=after, created=created):
+        return
     audit_record(
         action=AuditAction.CREATE if created else AuditAction.UPDATE,
         object_type=sender._meta.label,
@@ -111,6 +114,8 @@ def capture_save(sender, instance, created, raw=False, **kwargs):
 
 def capture_delete(sender, instance, **kwargs):
     if not is_audited(sender):
+        return
+    if audit_fold(sender, instance, before=snapshot(instance), after=None):
         return
     audit_record(
         action=AuditAction.DELETE,

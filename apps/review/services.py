@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.roles import Role
 from apps.applications.models import Application, ApplicationStatus
+from apps.audit.forms import audit_form
 from apps.calls.models import CallStatus
 from apps.core.workflow import transition_apply
 
@@ -195,18 +196,20 @@ def score_sheet_save(
         complete=submit,
         bonus_reasons=bonus_reasons,
     )
-    assignment.scores.all().delete()
-    for row in rows:
-        row.assignment = assignment
-        row.save()
-    bonus = bonus_effective(rubric, assignment.application, bonus, bonus_reasons or {})
-    assignment.bonus = {k: str(v) for k, v in bonus.items()}
-    assignment.bonus_reasons = {
-        code: reason.strip() for code, reason in (bonus_reasons or {}).items() if reason.strip()
-    }
-    assignment.vetoes = {k: v for k, v in vetoes.items() if v}
-    assignment.comment = comment
-    assignment.save()
+    # One audit entry for the sheet: its items (rows before and after) and its own fields.
+    with audit_form(assignment):
+        assignment.scores.all().delete()
+        for row in rows:
+            row.assignment = assignment
+            row.save()
+        bonus = bonus_effective(rubric, assignment.application, bonus, bonus_reasons or {})
+        assignment.bonus = {k: str(v) for k, v in bonus.items()}
+        assignment.bonus_reasons = {
+            code: reason.strip() for code, reason in (bonus_reasons or {}).items() if reason.strip()
+        }
+        assignment.vetoes = {k: v for k, v in vetoes.items() if v}
+        assignment.comment = comment
+        assignment.save()
     if submit:
         # The sheet's items are in their parent's entries; the submission is one step.
         transition_apply(
