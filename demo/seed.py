@@ -204,4 +204,7 @@ def demo_seed() -> dict[str, User]:
         from demo.implementation import seed_demo_implementation
 
         seed_demo_implementation()
+        from demo.rectification import seed_demo_rectification
+
+        seed_demo_rectification()
     return users

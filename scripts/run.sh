@@ -16,6 +16,7 @@ worker=$!
 daily() {
   .venv/bin/python manage.py implementation_deadlines_open || echo "implementation_deadlines_open failed"
   .venv/bin/python manage.py deadline_sweep --enqueue || echo "deadline_sweep failed"
+  .venv/bin/python manage.py rectification_sweep || echo "rectification_sweep failed"
   .venv/bin/python manage.py recordings_coverage_sweep || echo "recordings_coverage_sweep failed"
   .venv/bin/python manage.py recordings_uploads_purge || echo "recordings_uploads_purge failed"
   .venv/bin/python manage.py training_face_data_purge || echo "training_face_data_purge failed"

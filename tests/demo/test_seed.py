@@ -133,3 +133,20 @@ def test_demo_prestart_package_approved_and_monthly_report(seeded):
     report = MonthlyReport.unscoped.get(project=project, month="2026-11-01")
     assert report.status == "submitted"
     assert report.figures["sessions_held"] == 2 and report.figures["trainees"] == 5
+
+
+def test_demo_rectification_order_is_open_once(seeded):
+    from apps.dashboards.work import needs_action
+    from apps.rectification.models import OrderState, RectificationOrder
+
+    project = demo_project("sjz_training")
+    order = RectificationOrder.unscoped.get(project=project)  # seeded twice, raised once
+    assert order.state == OrderState.ISSUED
+    assert order.raised_by.username == "evaluator"
+    assert order.implementer.name == "石家庄安培职业培训学校"
+    [deadline] = Deadline.unscoped.filter(rule__code="rectification", subject_id=order.pk)
+    assert deadline.due_on.isoformat() == "2026-12-15"
+    from apps.accounts.models import User
+
+    queues = {q["code"] for q in needs_action(user=User.unscoped.get(username="implementer"))}
+    assert "rectification_answers" in queues
