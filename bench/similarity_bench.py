@@ -600,7 +600,7 @@ def run(
         ),
         (
             "figures",
-            f"exact shared counts of all pairs (sparse product):"
+            f"exact shared counts of all pairs (inverted index):"
             f" {stats['figure_pairs']:,} pairs share >= {index.min_shared_figures} figures",
         ),
         ("boilerplate shingles", f"{index.boilerplate_shingles.size:,} (df > {index.df_cutoff})"),
