@@ -1,8 +1,9 @@
+from django.db import connection
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.audit.selectors import may_browse_audit_log
-from apps.deadlines.selectors import may_edit_holiday_schedules
+from apps.deadlines.selectors import may_edit_holiday_schedules, unread_notification_count
 
 from .roles import GOVERNMENT_ROLES, Role
 from .selectors import may_open_security_page, may_open_system_page
@@ -68,4 +69,9 @@ def navigation(request):
         "nav_items": _entries(items, request.path),
         "nav_more": _entries(more, request.path),
         "nav_path": request.path,
+        # The bell in the bar: decisions and reminders not read yet (one count query; none on
+        # an error page rendered inside a transaction that already failed).
+        "unread_notifications": (
+            0 if connection.needs_rollback else unread_notification_count(user=user)
+        ),
     }
