@@ -15,6 +15,7 @@ from schemathesis.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from schemathesis.core import NOT_SET
 from schemathesis.core.transport import Response
 
 from apps.accounts.services import api_client_create
@@ -49,35 +50,55 @@ def key_client(role="office", **project_kwargs) -> tuple[Client, object]:
     return Client(HTTP_AUTHORIZATION=f"Api-Key {key}"), project
 
 
+def _multipart(body: dict) -> dict:
+    """Generated multipart values as the test client sends them (bytes as files)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {
+        name: SimpleUploadedFile(name, value) if isinstance(value, bytes) else value
+        for name, value in body.items()
+        if value is not None
+    }
+
+
 def send(client: Client, case) -> Response:
     """The case through the test client, answered as schemathesis' transport would."""
     method = case.method.lower()
     path = case.formatted_path
+    headers = {
+        name: str(value)
+        for name, value in (case.headers or {}).items()
+        if name.lower() not in {"authorization", "content-type", "content-length"}
+    }
     started = time.perf_counter()
     if method == "get":
-        answer = client.get(path, case.query or {})
+        answer = client.get(path, case.query or {}, headers=headers)
     else:
         query = "&".join(f"{k}={v}" for k, v in (case.query or {}).items())
         url = f"{path}?{query}" if query else path
         media = case.media_type or "application/json"
         if media == "application/json":
-            body = json.dumps(case.body) if case.body is not None else ""
-            answer = getattr(client, method)(url, body, content_type="application/json")
+            has_body = case.body is not None and case.body is not NOT_SET
+            body = json.dumps(case.body) if has_body else ""
+            answer = getattr(client, method)(
+                url, body, content_type="application/json", headers=headers
+            )
         elif media == "multipart/form-data" and method == "post":
-            answer = client.post(url, case.body or {})
+            body = case.body if isinstance(case.body, dict) else {}
+            answer = client.post(url, _multipart(body), headers=headers)
         else:
-            answer = getattr(client, method)(url, "", content_type=media)
+            answer = getattr(client, method)(url, "", content_type=media, headers=headers)
     elapsed = time.perf_counter() - started
     prepared = requests.Request(
         case.method.upper(), f"http://testserver{path}", params=case.query or None
     ).prepare()
-    headers: dict[str, list[str]] = {}
+    answered: dict[str, list[str]] = {}
     for name, value in answer.items():
-        headers.setdefault(name, []).append(value)
+        answered.setdefault(name, []).append(value)
     content = b"".join(answer.streaming_content) if answer.streaming else answer.content
     return Response(
         status_code=answer.status_code,
-        headers=headers,
+        headers=answered,
         content=content,
         request=prepared,
         elapsed=elapsed,

@@ -1,3 +1,4 @@
+import datetime
 import hashlib
 import hmac
 
@@ -11,6 +12,7 @@ from apps.core.context import actor_for_user, bind_actor
 from apps.core.middleware import client_ip
 
 KEYWORD = "Api-Key"
+LAST_USED_RESOLUTION = datetime.timedelta(seconds=60)
 
 
 def hash_api_secret(secret: str) -> str:
@@ -35,7 +37,10 @@ class ApiClientKeyAuthentication(authentication.BaseAuthentication):
         user = client.service_user
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("The API client's account is deactivated."))
-        ApiClient.objects.filter(pk=client.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        # Stamped at most once a minute: a read should not write on every request.
+        if client.last_used_at is None or now - client.last_used_at > LAST_USED_RESOLUTION:
+            ApiClient.objects.filter(pk=client.pk).update(last_used_at=now)
         bind_actor(actor_for_user(user, ip_address=client_ip(request._request), via="api"))
         return user, client
 

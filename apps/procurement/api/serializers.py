@@ -178,7 +178,7 @@ class RequirementBatchSerializer(serializers.Serializer):
     requirements = RequirementRowSerializer(many=True, allow_empty=False, max_length=500)
 
 
-class BatchAnswerSerializer(serializers.Serializer):
+class IntegrationBatchAnswerSerializer(serializers.Serializer):
     operation = serializers.CharField()
     rows = serializers.IntegerField()
     results = serializers.ListField(child=serializers.DictField())

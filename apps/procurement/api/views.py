@@ -18,7 +18,7 @@ from apps.procurement.models import (
 from apps.projects.models import Project
 
 from .serializers import (
-    BatchAnswerSerializer,
+    IntegrationBatchAnswerSerializer,
     ProcurementDocumentSerializer,
     ProcurementDocumentUploadSerializer,
     ProcurementSerializer,
@@ -131,8 +131,10 @@ class ProcurementViewSet(WorkflowActionsMixin, ScopedReadOnlyViewSet):
         request=RequirementBatchSerializer,
         parameters=[BATCH_HEADER],
         responses={
-            201: BatchAnswerSerializer,
-            200: OpenApiResponse(BatchAnswerSerializer, description="The same batch again."),
+            201: IntegrationBatchAnswerSerializer,
+            200: OpenApiResponse(
+                IntegrationBatchAnswerSerializer, description="The same batch again."
+            ),
         },
         filters=False,
     )

@@ -15,6 +15,9 @@ class ProjectFilter(filters.FilterSet):
         fields = ["year", "project_type", "stage", "jurisdiction"]
 
 
+LIST_COLUMNS = ("id", "code", "name", "year", "project_type", "stage", "budget_amount")
+
+
 class ProjectViewSet(WorkflowActionsMixin, ScopedReadOnlyViewSet):
     queryset = Project.unscoped.none()
     serializer_class = ProjectSerializer
@@ -22,11 +25,17 @@ class ProjectViewSet(WorkflowActionsMixin, ScopedReadOnlyViewSet):
 
     def get_queryset(self):
         participants = ProjectParticipant.objects.select_related("organisation", "person")
-        return (
-            self.base_queryset()
-            .select_related("jurisdiction", "applicant", "industry")
-            .prefetch_related(Prefetch("participants", queryset=participants))
-        )
+        queryset = self.base_queryset().select_related("jurisdiction", "applicant", "industry")
+        if self.action == "list":
+            # Only the columns the list shows: a page builds some 400 model instances, and
+            # loading every column of each (dates parsed, JSON decoded) was most of its time.
+            participants = participants.only(
+                "project_id", "role", "since", "organisation__name", "person__full_name"
+            )
+            queryset = queryset.only(
+                *LIST_COLUMNS, "jurisdiction__code", "applicant__name", "industry__name"
+            )
+        return queryset.prefetch_related(Prefetch("participants", queryset=participants))
 
     def workflow_table(self, instance):
         from apps.projects.lifecycle import PROJECT_LIFECYCLE
