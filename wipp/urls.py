@@ -48,6 +48,7 @@ urlpatterns = [
     path("training/", include("apps.training.urls")),
     path("implementation/", include("apps.implementation.urls")),
     path("acceptance/", include("apps.acceptance.urls")),
+    path("supervision/", include("apps.supervision.urls")),
     path("archive/", include("apps.archive.urls")),
     path("rectification/", include("apps.rectification.urls")),
     path("imports/", include("apps.imports.urls")),

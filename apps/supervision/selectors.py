@@ -183,7 +183,7 @@ def training_figures(project, start, end) -> dict:
         1 for records in grouped.values() if any(r.kind == AttendanceKind.CHECK_IN for r in records)
     )
     exams = exam_summary(Trainee.unscoped.filter(project=project))
-    staff = StaffMember.unscoped.filter(package__project=project, role=StaffRole.TEACHER)
+    staff = StaffMember.objects.filter(package__project=project, role=StaffRole.TEACHER)
     recordings = list(Recording.unscoped.filter(session__in=sessions))
     spec = rec.recording_spec(project)
     below = [

@@ -592,6 +592,60 @@ ROUTES: dict[str, Rule] = {
     ),
     # The office of the project's level, once archived: before that 403 after the look-up.
     "archive:download": rule(PROJECT, {"project_pk": "acceptance_project"}),
+    # --- supervision (apps.supervision; owned by the supervision helper) -------------------
+    "supervision:inspections": rule(LIST),
+    "supervision:project": rule(PROJECT, {"project_pk": "training_project"}),
+    "supervision:plan_edit": rule(
+        PROJECT,
+        {"project_pk": "training_project"},
+        target="supervision_plan",
+        payload=lambda c: {"summary": "入侵", "file": upload(c)},
+        owner_role=Role.EVALUATOR,
+        no_own_write="the world's plan is submitted already: a submitted plan is not replaced",
+    ),
+    "supervision:plan_step": rule(
+        PROJECT, pk("supervision_plan"), payload=lambda c: {"action": "approve", "note": "x"}
+    ),
+    "supervision:inspection_create": rule(
+        PROJECT,
+        {"project_pk": "training_project"},
+        model="supervision.Inspection",
+        payload=lambda c: {
+            "kind": "meeting",
+            "held_on": "2026-11-01",
+            "place": "入侵",
+            "summary": "入侵",
+        },
+        owner_role=Role.EVALUATOR,
+    ),
+    "supervision:inspection": rule(PROJECT, pk("inspection")),
+    "supervision:inspection_confirm": rule(
+        PROJECT, pk("inspection"), model="supervision.InspectionPresence", owner_role=Role.EVALUATOR
+    ),
+    "supervision:media_upload": rule(
+        PROJECT,
+        pk("inspection"),
+        model="supervision.InspectionMedia",
+        owner_role=Role.EVALUATOR,
+    ),
+    "supervision:finding_create": rule(
+        PROJECT,
+        pk("inspection"),
+        model="findings.Finding",
+        payload=lambda c: {"message": "入侵", "severity": "major"},
+        owner_role=Role.EVALUATOR,
+        no_own_write="the world's inspection awaits its second evaluator: no finding yet",
+    ),
+    "supervision:report_create": rule(
+        PROJECT,
+        {"project_pk": "training_project"},
+        model="supervision.PeriodicReport",
+        owner_role=Role.EVALUATOR,
+    ),
+    "supervision:report": rule(PROJECT, pk("supervision_report")),
+    "supervision:report_step": rule(
+        PROJECT, pk("supervision_report"), payload=lambda c: {"action": "review"}
+    ),
     # --- recordings, online platform ingest --------------------------------------------------
     "recordings:list": rule(PROJECT, pk("session")),
     "recordings:upload": rule(PROJECT, pk("session"), owner_role=Role.IMPLEMENTER),

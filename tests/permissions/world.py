@@ -570,6 +570,42 @@ def _acceptance_chain(city: City) -> None:
 # --- end of acceptance and archive ------------------------------------------------------------
 
 
+# --- supervision (apps.supervision; owned by the supervision helper) -------------------------
+
+
+def _supervision_chain(city: City) -> None:
+    """On the project being implemented, by the city's evaluation agency: its plan submitted
+    to the office, an on-site inspection awaiting the second evaluator's confirmation, and a
+    periodic report awaiting the office's review."""
+    from apps.supervision import services as supervision
+
+    o, u = city.objects, city.users
+    project, evaluator = o["training_project"], u[Role.EVALUATOR]
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    plan = supervision.plan_save(
+        user=evaluator, project=project, summary=f"{city.mark}监督评估方案", uploaded_file=pdf()
+    )
+    o["supervision_plan"] = supervision.plan_submit(user=evaluator, plan=plan)
+    o["inspection"] = supervision.inspection_record(
+        user=evaluator,
+        project=project,
+        kind="onsite",
+        held_on=yesterday,
+        place=f"{city.mark}培训现场",
+        summary=f"{city.mark}抽查签到",
+    )
+    o["supervision_report"] = supervision.report_submit(
+        user=evaluator,
+        project=project,
+        period_start=yesterday - datetime.timedelta(days=30),
+        period_end=yesterday,
+        sections={
+            code: f"{city.mark}{code}" for code in ("materials", "teachers", "process", "effect")
+        },
+        conclusion=f"{city.mark}本期结论",
+    )
+
+
 def _arrangement(world: World) -> None:
     office = world.province_users[Role.OFFICE]
     arrangement = determination_services.arrangement_compile(
@@ -646,6 +682,7 @@ def build_world() -> World:
     for city in cities.values():
         _procurement_chain(city)
         _training_chain(city)
+        _supervision_chain(city)
         _acceptance_chain(city)
         _paperwork(city)
         _rectification_chain(city)
