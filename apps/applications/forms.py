@@ -27,7 +27,7 @@ class ApplicationForm(BootstrapFormMixin, forms.ModelForm):
         fields = list(FORM_FIELDS)
         widgets = {"start_date": DATE, "end_date": DATE}
 
-    def __init__(self, *args, call, **kwargs):
+    def __init__(self, *args, call, section=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["industry"].queryset = call.key_industries.all()
         # The province's whole list: a service scope outside the call's industries is the
@@ -41,6 +41,11 @@ class ApplicationForm(BootstrapFormMixin, forms.ModelForm):
         for field in self.fields.values():
             if isinstance(field.widget, forms.Textarea):
                 field.widget.attrs["rows"] = 3
+        if section is not None:
+            # Only the section's fields are on the page and saved: the others keep their
+            # values (an unticked box of another section is not a "no").
+            for name in set(self.fields) - set(section.fields):
+                del self.fields[name]
 
     def clean(self):
         data = super().clean()
@@ -141,9 +146,11 @@ TABLE_SOURCES = {
 }
 
 
-def table_formsets(data, application):
+def table_formsets(data, application, names=None):
     formsets = {}
     for name, (form_class, extra) in TABLES.items():
+        if names is not None and name not in names:
+            continue
         rows = getattr(application, TABLE_SOURCES[name]).all()
         fields = form_class._meta.fields
         initial = [{f: getattr(row, f) for f in fields} for row in rows]

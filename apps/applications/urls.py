@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/edit/", views.application_edit, name="edit"),
     path("<int:pk>/withdraw/", views.application_withdraw, name="withdraw"),
     path("<int:pk>/attachments/", views.application_attachment_add, name="attachment_add"),
+    path("<int:pk>/print/", views.application_print, name="print"),
 ]

@@ -2,8 +2,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,6 +23,7 @@ from .forms import (
     table_formsets,
 )
 from .models import Application, ApplicationStatus
+from .sections import SECTIONS, section_after, section_get, section_of, sections_progress
 from .services import SEALED_FORM
 
 LIST_FILTERS = ("call", "jurisdiction", "industry", "project_type", "status")
@@ -99,7 +101,7 @@ def _save_draft(request, application, form, formsets) -> bool:
     return True
 
 
-def _edit_context(application, form, formsets, problems, attachment_form=None) -> dict:
+def _edit_context(application, form, formsets, problems, section, attachment_form=None) -> dict:
     attachments = list(
         application.applicationattachment_set.select_related("evidence").order_by("pk")
     )
@@ -108,10 +110,55 @@ def _edit_context(application, form, formsets, problems, attachment_form=None) -
         "form": form,
         "formsets": formsets,
         "problems": problems,
+        "problem_links": _problem_links(problems),
+        "error_links": _error_links(form, formsets),
+        "section": section,
+        "next_section": section_after(section),
+        "progress": sections_progress(problems or services.application_check(application), section),
         "attachments": attachments,
         "attachment_form": attachment_form or AttachmentForm(),
         "has_sealed_scan": any(a.kind == SEALED_FORM for a in attachments),
     }
+
+
+def _problem_links(problems) -> list[dict]:
+    """What stops the submission, each with a link to the section (and field) to fix."""
+    links = []
+    for key, texts in problems.items():
+        owner = section_of(key)
+        anchor = f"#id_{key}" if owner and key in owner.fields else ""
+        href = f"?section={owner.key}{anchor}" if owner else ""
+        for text in texts:
+            links.append({"href": href, "section": owner.title if owner else "", "text": text})
+    return links
+
+
+def _error_links(form, formsets) -> list[dict]:
+    """This page's errors at the top, each linked to its field."""
+    links = [
+        {"href": f"#{form[name].id_for_label}", "label": form[name].label, "text": text}
+        for name, texts in form.errors.items()
+        if name in form.fields
+        for text in texts
+    ]
+    for formset in formsets.values():
+        for row, errors in enumerate(formset.errors):
+            for name, texts in errors.items():
+                label = (
+                    formset.forms[row].fields[name].label
+                    if name in formset.forms[row].fields
+                    else ""
+                )
+                links += [
+                    {
+                        "href": f"#id_{formset.prefix}-{row}-{name}",
+                        "label": f"{label} ({_('row %(n)d') % {'n': row + 1}})",
+                        "text": text,
+                    }
+                    for text in texts
+                ]
+        links += [{"href": "", "label": "", "text": t} for t in formset.non_form_errors()]
+    return links
 
 
 @login_required
@@ -119,15 +166,19 @@ def application_edit(request, pk):
     application = _visible_application(request, pk)
     if application.status != ApplicationStatus.DRAFT:
         return redirect("applications:detail", pk=pk)
+    section = section_get(request.POST.get("section") or request.GET.get("section"))
     data = request.POST if request.method == "POST" else None
-    form = ApplicationForm(data, instance=application, call=application.call)
-    formsets = table_formsets(data, application)
+    form = ApplicationForm(data, instance=application, call=application.call, section=section)
+    formsets = table_formsets(data, application, names=section.tables)
     if request.method == "POST":
         valid = form.is_valid() & all(fs.is_valid() for fs in formsets.values())
         if valid and _save_draft(request, application, form, formsets):
             if "submit" not in request.POST:
-                messages.success(request, _("Draft saved."))
-                return redirect("applications:edit", pk=pk)
+                messages.success(
+                    request, _("Section “%(title)s” saved.") % {"title": section.title}
+                )
+                after = (section_after(section) if "continue" in request.POST else None) or section
+                return redirect(f"{reverse('applications:edit', args=[pk])}?section={after.key}")
             try:
                 services.application_submit(user=request.user, application=application)
             except ValidationError as exc:
@@ -136,7 +187,7 @@ def application_edit(request, pk):
                 return render(
                     request,
                     "applications/application_edit.html",
-                    _edit_context(application, form, formsets, problems),
+                    _edit_context(application, form, formsets, problems, section),
                 )
             messages.success(request, _("Application submitted."))
             return redirect("applications:detail", pk=pk)
@@ -144,7 +195,7 @@ def application_edit(request, pk):
     return render(
         request,
         "applications/application_edit.html",
-        _edit_context(application, form, formsets, problems),
+        _edit_context(application, form, formsets, problems, section),
     )
 
 
@@ -204,10 +255,34 @@ def application_attachment_add(request, pk):
         "applications/application_edit.html",
         _edit_context(
             application,
-            ApplicationForm(instance=application, call=application.call),
-            table_formsets(None, application),
+            ApplicationForm(instance=application, call=application.call, section=SECTIONS[0]),
+            table_formsets(None, application, names=SECTIONS[0].tables),
             {},
+            SECTIONS[0],
             attachment_form=form,
         ),
         status=400,
     )
+
+
+@login_required
+def application_print(request, pk):
+    """The application form (申请表) as PDF, to sign, seal and scan; the download is audited."""
+    from apps.audit.models import AuditAction
+    from apps.audit.services import audit_record
+
+    from .printing import application_form_pdf
+
+    application = _visible_application(request, pk)
+    content = application_form_pdf(application)
+    audit_record(
+        action=AuditAction.DOWNLOAD,
+        object_type=Application._meta.label,
+        object_id=application.pk,
+        object_repr=str(application),
+        jurisdiction_path=application.audit_jurisdiction_path(),
+        message="application form printed (PDF)",
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{application.number}.pdf"'
+    return response

@@ -5,6 +5,7 @@ import pytest
 
 from apps.accounts.roles import Role
 from apps.applications.models import Application
+from apps.applications.sections import SECTIONS
 from tests.applications.builders import NARRATIVE, applicant_user, submitted_application
 from tests.calls.factories import CallFactory
 from tests.factories import UserFactory
@@ -76,21 +77,46 @@ def _login(page, url, username):
     page.wait_for_url(f"{url}/")
 
 
-def _fill_application(page, narrative):
-    for name, value in {**FORM_VALUES, **narrative}.items():
-        page.fill(f"#id_{name}", value)
-    page.select_option("#id_industry", index=1)
-    page.check("#id_service_industries_0")
-    page.select_option("#id_enterprise_industry", value="construction")
-    for name in ("legally_registered", "insured_locally", "commitment_accepted", "sealed"):
-        page.check(f"#id_{name}")
+def _present(page, selector) -> bool:
+    return page.locator(selector).count() > 0
+
+
+def _fill_section(page, values):
+    for name, value in values.items():
+        if _present(page, f"#id_{name}"):
+            page.fill(f"#id_{name}", value)
+    for selector, option in (
+        ("#id_industry", {"index": 1}),
+        ("#id_enterprise_industry", {"value": "construction"}),
+        ("#id_team-0-title_level", {"value": "deputy_senior"}),
+        ("#id_team-0-degree", {"value": "master"}),
+    ):
+        if _present(page, selector):
+            page.select_option(selector, **option)
+    for name in ("service_industries_0", "legally_registered", "insured_locally"):
+        if _present(page, f"#id_{name}"):
+            page.check(f"#id_{name}")
+    for name in ("commitment_accepted", "sealed", "team-0-is_leader"):
+        if _present(page, f"#id_{name}"):
+            page.check(f"#id_{name}")
     for table, rows in ROWS.items():
         for i, row in enumerate(rows):
             for field, value in row.items():
-                page.fill(f"#id_{table}-{i}-{field}", value)
-    page.check("#id_team-0-is_leader")
-    page.select_option("#id_team-0-title_level", value="deputy_senior")
-    page.select_option("#id_team-0-degree", value="master")
+                if _present(page, f"#id_{table}-{i}-{field}"):
+                    page.fill(f"#id_{table}-{i}-{field}", value)
+
+
+def _fill_application(page, narrative):
+    """Section by section, each saved with "Save and continue" (issue 17 item 4); the last
+    section is left on the page for the submit button to save."""
+    values = {**FORM_VALUES, **narrative}
+    for section in SECTIONS:
+        assert page.locator("[aria-current=step]").get_attribute("data-section") == section.key
+        _fill_section(page, values)
+        if section is SECTIONS[-1]:
+            return
+        page.click("[data-testid=save-continue]")
+        page.wait_for_url(f"**?section={SECTIONS[SECTIONS.index(section) + 1].key}")
 
 
 def test_applicant_submits_and_reviewer_rejects_the_copy(live_server, page, tmp_path):

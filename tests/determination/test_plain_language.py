@@ -93,7 +93,7 @@ def test_a_plan_stage_ending_before_it_starts_is_refused_in_words(english):
     application, user = draft_application(call)
     stages = PlanStage.objects.filter(application=application).count()
     english.force_login(user)
-    page = english.get(f"/applications/{application.pk}/edit/")
+    page = english.get(f"/applications/{application.pk}/edit/?section=plan")
     response = form_submit(
         english,
         page,
@@ -110,7 +110,7 @@ def test_a_budget_line_of_zero_quantity_is_refused_in_words(english):
     call = CallFactory()
     application, user = draft_application(call)
     english.force_login(user)
-    page = english.get(f"/applications/{application.pk}/edit/")
+    page = english.get(f"/applications/{application.pk}/edit/?section=budget")
     response = form_submit(
         english,
         page,

@@ -257,6 +257,7 @@ ROUTES: dict[str, Rule] = {
         owner_role=Role.APPLICANT,
     ),
     "applications:withdraw": rule(PROJECT, pk("draft_application"), owner_role=Role.APPLICANT),
+    "applications:print": rule(PROJECT, pk("application"), owner_role=Role.APPLICANT),
     "applications:attachment_add": rule(
         PROJECT,
         pk("draft_application"),
