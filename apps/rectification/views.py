@@ -5,7 +5,7 @@ another role 403 (the services through the table)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -57,6 +57,9 @@ def _form_page(request, *, form, title, testid, order=None, project=None):
 def issue(request, project_pk):
     user = request.user
     project = selectors.project_get(user=user, pk=project_pk)
+    if not services.may_issue(user, project):
+        # Readers of the project see its orders; only its raisers get the form (HB §20).
+        raise PermissionDenied
     findings = Finding.objects.for_user(user).filter(
         project=project, status__in=(FindingStatus.OPEN, FindingStatus.ANSWERED)
     )

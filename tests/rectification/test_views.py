@@ -219,6 +219,7 @@ def test_another_city_gets_404_and_a_wrong_role_403_nothing_changed(client, worl
         {"response": "代答", "files": pdf("x.pdf")},
     )
     assert response.status_code == 403
+    assert client.get(reverse("rectification:issue", args=[a.project.pk])).status_code == 403
     response = client.post(
         reverse("rectification:issue", args=[a.project.pk]),
         {"problem": "p", "requirement": "r", "clause": "c", "deadline": "2026-12-01"},
