@@ -123,3 +123,15 @@ def test_a_queued_task_shows_its_state(client, settings):
     assert client.get(reverse("progress:task", args=[result.pk])).status_code == 403
     client.force_login(UserFactory(role=Role.OFFICE))
     assert client.get(reverse("progress:task", args=[uuid.uuid4()])).status_code == 404
+
+
+def test_the_home_page_follows_the_users_own_running_work(client):
+    _heartbeat(5)
+    office = UserFactory(role=Role.OFFICE, username="screener")
+    mine = _run(started_by="screener", label="Screening checks of call 7")
+    _run(kind="deadline_sweep", key="x", started_by="someone_else", label="Sweep of another user")
+    client.force_login(office)
+    page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-testid="my-work"' in page
+    assert "Screening checks of call 7" in page and "Sweep of another user" not in page
+    assert f'hx-get="/progress/batch/{mine.pk}/"' in page
