@@ -62,8 +62,9 @@ def _cell(row, name: str) -> str:
     return str(value)
 
 
-def application_form_html(application: Application) -> str:
-    sections = [
+def application_sections(application: Application) -> list[dict]:
+    """The application as filled in, section by section (title, labelled values, tables)."""
+    return [
         {
             "title": section.title,
             "fields": [
@@ -74,6 +75,10 @@ def application_form_html(application: Application) -> str:
         }
         for section in SECTIONS
     ]
+
+
+def application_form_html(application: Application) -> str:
+    sections = application_sections(application)
     return render_to_string(
         "applications/pdf/application_form.html",
         {

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Organisation
 from apps.accounts.roles import Role
+from apps.applications.printing import application_sections
 from apps.calls.models import AnnualCall
 from apps.calls.selectors import call_get
 from apps.core.forms import messages_add_service_errors, service_error_dict
@@ -312,6 +313,7 @@ def score_sheet(request, pk):
             and assignment.round.status == RoundStatus.SCORING,
             "errors": errors,
             "total": sheet_totals(assignment, rubric.bonus_max).base,
+            "application_text": application_sections(assignment.application),
         }
         | _extras(rubric, assignment, posted, errors),
     )

@@ -27,10 +27,16 @@ def test_expert_scores_and_office_sees_the_ranking(live_server, page, tmp_path):
     _login(page, live_server.url, expert)
     page.goto(f"{live_server.url}/review/mine/")
     page.locator("[data-testid=my-assignments] a").first.click()
+    assert page.locator("[data-testid=application-text]").is_visible()
     for code in BEST:
         page.click(f"label[for='s-{code}-complete']")
+    running = page.locator("#running-total").inner_text()
     page.click("[data-testid=submit-sheet]")
     page.wait_for_selector("[data-testid=sheet-status]")
+    # The running total entered is the total the server saved.
+    assert float(page.locator("[data-testid=sheet-total]").inner_text().split()[0]) == float(
+        running
+    )
     page.screenshot(path=str(tmp_path / "sheet.png"), full_page=True)
     assert "submit-sheet" not in page.content()
     assert (
