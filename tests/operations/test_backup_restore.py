@@ -7,6 +7,7 @@ the server's version); a JSON dump and load would break the chain at its first e
 import io
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from apps.accounts.models import User
 from apps.audit.models import AuditEntry
 from apps.audit.sequencer import audit_chain_pending
 from apps.operations.backup import MANIFEST, BackupError, backup_create, table_digests
-from apps.operations.restore import backup_restore
+from apps.operations.restore import backup_restore, sqlite_restore
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -37,8 +38,31 @@ def _new_machine(settings, root: Path) -> None:
     settings.WIPP_AUDIT_CHECKPOINT_DIR = str(root / "checkpoints")
 
 
-def _empty_database() -> None:
-    call_command("flush", interactive=False, verbosity=0)
+@pytest.fixture(autouse=True)
+def pristine(transactional_db, tmp_path):
+    """The migrated, empty test database as it is before the test. On SQLite the training
+    app's triggers refuse to delete attendance records (they are immutable), so neither
+    `flush` nor pytest-django's teardown can empty a database holding the demo: the pristine
+    copy is put back instead, with the same page copy `restore` uses."""
+    if connection.vendor != "sqlite":
+        yield None
+        return
+    path = tmp_path / "pristine.sqlite3"
+    connection.ensure_connection()
+    copy = sqlite3.connect(path)
+    connection.connection.backup(copy)
+    copy.close()
+    yield path
+    sqlite_restore(connection, path)
+
+
+def _empty_database(pristine=None) -> None:
+    """A freshly migrated installation: the pristine copy on SQLite, `flush` (TRUNCATE,
+    which row triggers do not see) on PostgreSQL."""
+    if pristine is not None:
+        sqlite_restore(connection, pristine)
+    else:
+        call_command("flush", interactive=False, verbosity=0)
 
 
 def _backup(tmp_path) -> Path:
@@ -53,7 +77,7 @@ def _small_installation() -> None:
     audit_chain_pending()
 
 
-def test_drill_round_trips_the_demo_with_the_audit_chain_intact(settings, tmp_path):
+def test_drill_round_trips_the_demo_with_the_audit_chain_intact(pristine, settings, tmp_path):
     from demo.seed import demo_seed
 
     demo_seed()
@@ -69,7 +93,7 @@ def test_drill_round_trips_the_demo_with_the_audit_chain_intact(settings, tmp_pa
     assert any(name.startswith("evidence/sha256/") for name in manifest["files"])
     assert any(name.startswith("checkpoints/") for name in manifest["files"])
 
-    _empty_database()
+    _empty_database(pristine)
     _new_machine(settings, tmp_path / "new-machine")
     out = io.StringIO()
     call_command("restore", str(backup), stdout=out)
@@ -89,11 +113,11 @@ def test_drill_round_trips_the_demo_with_the_audit_chain_intact(settings, tmp_pa
             assert evidence.exists(name.removeprefix("evidence/")), name
 
 
-def test_a_damaged_backup_is_refused_before_anything_is_touched(settings, tmp_path):
+def test_a_damaged_backup_is_refused_before_anything_is_touched(pristine, settings, tmp_path):
     _small_installation()
     backup = _backup(tmp_path)
     (backup / "evidence/sha256/ab/cd/abcdef").write_bytes(b"changed")
-    _empty_database()
+    _empty_database(pristine)
     with pytest.raises(BackupError, match="damaged: evidence/sha256/ab/cd/abcdef: SHA-256"):
         backup_restore(backup)
     assert User.unscoped.count() == 0
@@ -123,7 +147,7 @@ def test_an_installation_in_use_is_not_replaced_without_force(settings, tmp_path
     assert "Restore verified" in out.getvalue()
 
 
-def test_checkpoints_newer_than_the_backup_show_the_lost_entries(settings, tmp_path):
+def test_checkpoints_newer_than_the_backup_show_the_lost_entries(pristine, settings, tmp_path):
     """Restoring on the machine that kept its checkpoint directory: the entries written after
     the backup are gone, and the verification says so instead of passing."""
     _small_installation()
@@ -131,7 +155,7 @@ def test_checkpoints_newer_than_the_backup_show_the_lost_entries(settings, tmp_p
     UserFactory()
     audit_chain_pending(checkpoint=True)  # a checkpoint the backup does not have
     kept_checkpoints = settings.WIPP_AUDIT_CHECKPOINT_DIR
-    _empty_database()
+    _empty_database(pristine)
     _new_machine(settings, tmp_path / "same-machine")
     settings.WIPP_AUDIT_CHECKPOINT_DIR = kept_checkpoints
     report = backup_restore(backup)
