@@ -29,7 +29,7 @@ def json_safe(value):
     return str(value)
 
 
-def audit_record(
+def audit_entry_build(
     *,
     action: str,
     object_type: str,
@@ -41,11 +41,10 @@ def audit_record(
     after: dict | None = None,
     message: str = "",
 ) -> AuditEntry:
-    """Append one entry, in the caller's transaction, touching no shared row: it is inserted
-    unchained (no position, no hash) and the sequencer links it into the keyed chain after
-    it commits (apps.audit.sequencer). A rolled-back transaction takes its entries with it."""
+    """The unsaved, unchained entry `audit_record` inserts: the current actor, the time, the
+    values as JSON-native types (bench/province_bench.py inserts many at once with it)."""
     actor = current_actor()
-    entry = AuditEntry(
+    return AuditEntry(
         occurred_at=timezone.now(),
         actor_id=actor.user_id,
         actor_username=actor.username,
@@ -64,6 +63,14 @@ def audit_record(
         after=json_safe(after),
         message=message[:500],
     )
+
+
+def audit_record(**values) -> AuditEntry:
+    """Append one entry (the arguments of `audit_entry_build`), in the caller's transaction,
+    touching no shared row: it is inserted unchained (no position, no hash) and the sequencer
+    links it into the keyed chain after it commits (apps.audit.sequencer). A rolled-back
+    transaction takes its entries with it."""
+    entry = audit_entry_build(**values)
     AuditEntry.unscoped.bulk_create([entry])
     return entry
 

@@ -23,21 +23,21 @@ class BatchRun(models.Model):
 
     audit_exempt = True
 
-    kind = models.CharField(_("kind"), max_length=40)
-    key = models.CharField(_("what"), max_length=100)
-    label = models.CharField(_("description"), max_length=300, blank=True)
+    kind = models.CharField(_("batch kind"), max_length=40)
+    key = models.CharField(_("batch subject"), max_length=100)
+    label = models.CharField(_("batch description"), max_length=300, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=BatchStatus.choices, default=BatchStatus.RUNNING
     )
-    total = models.IntegerField(_("items"), default=0)
+    total = models.IntegerField(_("items to do"), default=0)
     done = models.IntegerField(_("items done"), default=0)
     cursor = models.BigIntegerField(_("last item done"), default=0)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=1)
     started_at = models.DateTimeField(_("started"))
-    updated_at = models.DateTimeField(_("last progress"))
+    updated_at = models.DateTimeField(_("progress recorded at"))
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     started_by = models.CharField(_("started by"), max_length=150, blank=True)
-    error = models.CharField(_("error"), max_length=500, blank=True)
+    error = models.CharField(_("error of the batch"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["-id"]

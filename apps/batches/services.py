@@ -1,14 +1,17 @@
 """Running batch work in small transactions, resumable, with progress.
 
 `batch_run(kind=, key=, items=, work=, chunk=)` walks `items` (a queryset, ordered here by
-primary key) in chunks of `chunk` items. Each chunk is one transaction: `work(item)` for each
+primary key, read a chunk at a time after the last key done, so rows the work changes do not
+shift the next chunk) in chunks of `chunk` items, or fewer once they took `max_seconds`. Each
+chunk is one transaction: `work(item)` for each
 of its items, then the run's progress (`done`, `cursor` = the chunk's last key) — so a crash
 midway leaves the finished chunks done and recorded, and the rerun (the same kind and key)
 continues after the cursor. No transaction spans the batch, so a batch never holds a lock
 (or, on SQLite, the database's one write lock) for longer than one chunk, and every other
 writer waits at most that long."""
 
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +21,8 @@ from apps.core.context import current_actor
 from .models import BatchRun, BatchStatus
 
 DEFAULT_CHUNK = 20
+#: a chunk commits once its items took this long, even if it has fewer than `chunk` items
+CHUNK_SECONDS = 0.5
 
 
 def batch_start(*, kind: str, key: str, label: str = "") -> BatchRun:
@@ -44,17 +49,6 @@ def batch_start(*, kind: str, key: str, label: str = "") -> BatchRun:
         run.updated_at = now
         run.save(update_fields=["status", "error", "attempts", "updated_at"])
         return run
-
-
-def _chunks(items, cursor: int, size: int) -> Iterable[list]:
-    """Chunks of the items after `cursor`, each read fresh (keyset pagination by pk): items
-    that a chunk's work changes do not shift the next chunk."""
-    while True:
-        rows = list(items.filter(pk__gt=cursor).order_by("pk")[:size])
-        if not rows:
-            return
-        yield rows
-        cursor = rows[-1].pk
 
 
 def batch_advance(run: BatchRun, *, done: int, cursor: int) -> None:
@@ -88,22 +82,37 @@ def batch_run(
     chunk: int = DEFAULT_CHUNK,
     label: str = "",
     total: int | None = None,
+    max_seconds: float | None = None,
 ) -> BatchRun:
-    """Runs `work(item)` for every item after the run's cursor, `chunk` items per transaction,
-    recording progress with each chunk. An error marks the run failed (the chunk it happened
-    in is rolled back, the earlier ones stay) and is raised again; the next call with the same
-    kind and key resumes. Returns the finished run. (Called inside a transaction — a test's —
-    the chunks are savepoints of it and nothing commits until it does.)"""
+    """Runs `work(item)` for every item after the run's cursor, `chunk` items per transaction
+    — fewer when they took `max_seconds` together: the transaction commits after the item that
+    reaches it, so even on a busy machine it holds its locks (on SQLite, the database's one
+    write lock) about that long at most — recording progress with each chunk. An error marks
+    the run failed (the chunk it happened in is rolled back, the earlier ones stay) and is
+    raised again; the next call with the same kind and key resumes. Returns the finished run.
+    (Called inside a transaction — a test's — the chunks are savepoints of it and nothing
+    commits until it does.)"""
+    max_seconds = CHUNK_SECONDS if max_seconds is None else max_seconds
     run = batch_start(kind=kind, key=key, label=label)
     remaining = items.filter(pk__gt=run.cursor).count() if total is None else total
     run.total = run.done + remaining
     BatchRun.objects.filter(pk=run.pk).update(total=run.total)
     try:
-        for rows in _chunks(items, run.cursor, chunk):
+        cursor = run.cursor
+        while True:
+            rows = list(items.filter(pk__gt=cursor).order_by("pk")[:chunk])
+            if not rows:
+                break
             with transaction.atomic():
+                started = time.monotonic()
+                done = 0
                 for item in rows:
                     work(item)
-                batch_advance(run, done=len(rows), cursor=rows[-1].pk)
+                    done += 1
+                    if time.monotonic() - started >= max_seconds:
+                        break
+                cursor = rows[done - 1].pk
+                batch_advance(run, done=done, cursor=cursor)
     except BaseException as error:
         batch_fail(run, error)
         raise

@@ -1,18 +1,18 @@
 """A screening run (初评, SZ P1–P4) over a whole call, in small transactions.
 
-The similarity step compares every application of the call at once (one transaction: it
-replaces the call's suspicious pairs, derived data). The checks are then computed application
-by application in chunks of `CHUNK` (apps.batches.services.batch_run): each chunk commits with
-the run's progress, so a province-size call never holds a lock for long — a concurrent save
-waits at most one chunk — and a run stopped by a crash is resumed by the next start from the
-application after the last committed chunk (the similarity step is recomputed: its result,
-pairs and each application's own text, is what the checks read, and it is the same for the
-same applications). The run is audited as one entry when it finishes, naming the count."""
+The similarity step compares every application of the call at once, outside any transaction (it
+only reads), then replaces the call's suspicious pairs (derived data). The checks are then
+computed application by application in chunks of `CHUNK`, or fewer once they took half a
+second (apps.batches.services.batch_run): each chunk commits with the run's progress, so a
+province-size call never holds a lock for long — a concurrent save waits at most one chunk —
+and a run stopped by a crash is resumed by the next start from the application after the last
+committed chunk (the similarity step is recomputed: its result, pairs and each application's
+own text, is what the checks read, and it is the same for the same applications). The run is
+audited as one entry when it finishes, naming the count."""
 
 from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,8 +43,10 @@ def _check_runner(user, call: AnnualCall) -> None:
 def _pairs_by_application(call: AnnualCall) -> tuple[dict, dict, int]:
     from .services import similarity_pairs_compute
 
-    with transaction.atomic():
-        pairs, own_text = similarity_pairs_compute(call=call)
+    # Not in one transaction: the comparison takes minutes at a province's size and only reads;
+    # its two writes (the old pairs deleted, the new ones inserted) commit each on its own, and
+    # a crash between them is mended by the rerun, which computes them again.
+    pairs, own_text = similarity_pairs_compute(call=call)
     found = {(p.application_id, p.other_id): p.found for p in pairs}
     by_application = defaultdict(list)
     for pair in SimilarityPair.unscoped.filter(call=call).select_related("other__applicant"):

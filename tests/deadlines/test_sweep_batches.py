@@ -38,6 +38,7 @@ def test_a_sweep_stopped_at_the_fifth_deadline_is_finished_by_the_next(seven_mis
         return real(deadline)
 
     monkeypatch.setattr(services, "SWEEP_CHUNK", 2)
+    monkeypatch.setattr("apps.batches.services.CHUNK_SECONDS", 3600)  # chunks by count only
     monkeypatch.setattr(services, "_missed_finding", failing)
     with pytest.raises(RuntimeError, match="sweep killed"):
         services.deadlines_mark_overdue(today=day_after)
