@@ -204,6 +204,9 @@ def demo_seed() -> dict[str, User]:
         from demo.implementation import seed_demo_implementation
 
         seed_demo_implementation()
+        from demo.supervision import seed_demo_supervision
+
+        seed_demo_supervision()
         from demo.acceptance import seed_demo_acceptance
 
         seed_demo_acceptance()
