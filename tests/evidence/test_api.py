@@ -100,7 +100,7 @@ def test_upload_errors_are_400_with_the_reason(api, office_a, stored_objects):
     assert "a PNG image" in message and "a PDF document" in message
     response = api.post(BASE, {"file": upload("a.pdf", pdf_bytes())}, format="multipart")
     assert response.status_code == 400
-    assert set(response.json()) == {"purpose", "title"}
+    assert set(response.json()["errors"]) == {"purpose", "title"}
     assert not EvidenceFile.unscoped.exists()
     assert stored_objects() == []
 

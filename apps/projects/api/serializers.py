@@ -22,7 +22,7 @@ class ProjectSerializer(serializers.ModelSerializer):
     industry = serializers.CharField(
         source="industry.name", default=None, read_only=True, allow_null=True
     )
-    participants = ParticipantSerializer(many=True, read_only=True)
+    participants = ParticipantSerializer(many=True, read_only=True, source="participant_rows")
 
     class Meta:
         model = Project

@@ -35,7 +35,11 @@ class ProjectViewSet(WorkflowActionsMixin, ScopedReadOnlyViewSet):
             queryset = queryset.only(
                 *LIST_COLUMNS, "jurisdiction__code", "applicant__name", "industry__name"
             )
-        return queryset.prefetch_related(Prefetch("participants", queryset=participants))
+        # Into a list attribute: a prefetch into the related manager clones a queryset per
+        # project, which was a fifth of the list's time.
+        return queryset.prefetch_related(
+            Prefetch("participants", queryset=participants, to_attr="participant_rows")
+        )
 
     def workflow_table(self, instance):
         from apps.projects.lifecycle import PROJECT_LIFECYCLE
