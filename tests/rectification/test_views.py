@@ -10,6 +10,7 @@ from django.urls import reverse
 from apps.dashboards.work import needs_action
 from apps.rectification import services
 from apps.rectification.models import OrderState, RectificationOrder
+from apps.review import services as review_services
 from apps.review.models import OrganisationEvent
 from tests.implementation.world import pdf
 from tests.rectification.world import D, answer, finding_on, issue
@@ -172,12 +173,26 @@ def test_the_event_shows_on_the_order_and_its_source_on_the_events_page(client, 
     services.order_urge(user=a.office, order=order, note="限期整改", deadline=D(2026, 11, 30))
     services.rectification_sweep(day=D(2026, 12, 1))
     event = OrganisationEvent.unscoped.get()
+    # An office may still type in history from before the platform; it shows as such.
+    typed = review_services.organisation_event_record(
+        user=a.office,
+        organisation=a.agency.organisation,
+        kind="unremedied_noncompliance",
+        occurred_on=D(2025, 6, 1),
+        description="平台上线前的整改逾期记录",
+        evidence_upload=pdf("old.pdf"),
+        entry_reason="平台上线前的记录",
+    )
     login(client, a.office)
     assert b'data-testid="event"' in detail(client, order).content
-    events = client.get(reverse("review:events"))
-    source = events.content.decode().split(f'data-testid="event-source-{event.pk}"')[1]
-    assert "recorded by the platform from" in source.split("</td>")[0]
-    assert reverse("rectification:detail", args=[order.pk]) in source.split("</td>")[0]
+    body = client.get(reverse("review:events")).content.decode()
+
+    def source(e):
+        return body.split(f'data-testid="event-source-{e.pk}"')[1].split("</td>")[0]
+
+    assert "recorded by the platform from" in source(event)
+    assert reverse("rectification:detail", args=[order.pk]) in source(event)
+    assert "entered by hand" in source(typed)
 
 
 def test_the_list_filters_by_state_and_project_and_stays_in_the_city(client, world):
