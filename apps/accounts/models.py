@@ -231,6 +231,9 @@ class SecurityEventWindow(models.Model):
             models.UniqueConstraint(
                 fields=["kind", "username", "ip_address", "window_start"],
                 name="security_event_window_unique",
+                violation_error_message=_(
+                    "This security event is already counted for this time window."
+                ),
             )
         ]
         indexes = [models.Index(fields=["summarised", "window_start"])]

@@ -168,10 +168,12 @@ class Application(ProjectOwnedModel):
                 | Q(end_date__isnull=True)
                 | Q(end_date__gte=models.F("start_date")),
                 name="application_dates_in_order",
+                violation_error_message=_("The project must end on or after the day it starts."),
             ),
             models.CheckConstraint(
                 condition=Q(amount_requested__isnull=True) | Q(amount_requested__gt=0),
                 name="application_amount_positive",
+                violation_error_message=_("The amount requested must be more than zero."),
             ),
         ]
 
@@ -264,7 +266,11 @@ class InsuranceYear(ApplicationPart):
         ordering = ["year"]
         verbose_name = _("insurance year")
         constraints = [
-            models.UniqueConstraint(fields=["application", "year"], name="one_figure_row_per_year")
+            models.UniqueConstraint(
+                fields=["application", "year"],
+                name="one_figure_row_per_year",
+                violation_error_message=_("The application already has figures for this year."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -311,7 +317,10 @@ class TeamMember(ApplicationPart):
         verbose_name = _("team member")
         constraints = [
             models.UniqueConstraint(
-                fields=["application"], condition=Q(is_leader=True), name="one_project_leader"
+                fields=["application"],
+                condition=Q(is_leader=True),
+                name="one_project_leader",
+                violation_error_message=_("The team can have only one project leader."),
             )
         ]
 
@@ -347,7 +356,11 @@ class PlanStage(ApplicationPart):
         verbose_name = _("plan stage")
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__gte=models.F("start_date")), name="stage_dates_in_order"
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="stage_dates_in_order",
+                violation_error_message=_(
+                    "A stage of the plan must end on or after the day it starts."
+                ),
             )
         ]
 
@@ -379,7 +392,11 @@ class BudgetLine(ApplicationPart):
         verbose_name = _("budget line")
         constraints = [
             models.CheckConstraint(
-                condition=Q(unit_cost__gt=0) & Q(quantity__gt=0), name="budget_line_positive"
+                condition=Q(unit_cost__gt=0) & Q(quantity__gt=0),
+                name="budget_line_positive",
+                violation_error_message=_(
+                    "A budget line's unit cost and quantity must be more than zero."
+                ),
             ),
         ]
 

@@ -135,16 +135,24 @@ class AnnualCall(ProjectOwnedModel):
         verbose_name_plural = _("annual calls")
         constraints = [
             models.CheckConstraint(
-                condition=Q(closes_at__gt=models.F("opens_at")), name="call_window_in_order"
+                condition=Q(closes_at__gt=models.F("opens_at")),
+                name="call_window_in_order",
+                violation_error_message=_("The call must close after it opens."),
             ),
             models.CheckConstraint(
                 condition=Q(max_amount_per_application__gt=0)
                 & Q(max_amount_per_application__lte=models.F("budget_total")),
                 name="call_amount_limit_within_budget",
+                violation_error_message=_(
+                    "The limit per application must be more than zero and within the call's budget."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(allows_training=True) | Q(allows_promotion=True),
                 name="call_allows_a_type",
+                violation_error_message=_(
+                    "The call must accept at least one kind of project (training or promotion)."
+                ),
             ),
         ]
 

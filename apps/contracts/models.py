@@ -69,13 +69,22 @@ class ServiceAgreement(ProcurementOwned):
         verbose_name = _("service agreement")
         verbose_name_plural = _("service agreements")
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="agreement_amount_positive"),
             models.CheckConstraint(
-                condition=Q(ends_on__gte=F("starts_on")), name="agreement_period_ordered"
+                condition=Q(amount__gt=0),
+                name="agreement_amount_positive",
+                violation_error_message=_("The contract amount must be more than zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="agreement_period_ordered",
+                violation_error_message=_("The service must end on or after the day it starts."),
             ),
             models.CheckConstraint(
                 condition=Q(paid_total__gte=0) & Q(paid_total__lte=F("amount")),
                 name="agreement_paid_within_amount",
+                violation_error_message=_(
+                    "The payments would come to more than the contract amount."
+                ),
             ),
         ]
 
@@ -131,9 +140,18 @@ class Payment(ProcurementOwned):
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="payment_amount_positive",
+                violation_error_message=_("The payment amount must be more than zero."),
+            ),
             models.UniqueConstraint(
-                fields=["agreement"], condition=Q(kind="advance"), name="one_advance_per_agreement"
+                fields=["agreement"],
+                condition=Q(kind="advance"),
+                name="one_advance_per_agreement",
+                violation_error_message=_(
+                    "The advance under this agreement has already been paid."
+                ),
             ),
         ]
 

@@ -119,11 +119,19 @@ class ProposalEntry(OwnedModel):
             models.UniqueConstraint(
                 fields=["determination", "revision", "application"],
                 name="one_entry_per_application_and_revision",
+                violation_error_message=_(
+                    "This application is already in this version of the proposal."
+                ),
             ),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="proposal_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="proposal_amount_positive",
+                violation_error_message=_("The proposed amount must be more than zero."),
+            ),
             models.CheckConstraint(
                 condition=~Q(meeting_agreed=False) | ~Q(meeting_reason=""),
                 name="meeting_refusal_has_reason",
+                violation_error_message=_("Give the joint meeting's reason for not agreeing."),
             ),
         ]
 
@@ -171,7 +179,11 @@ class JointMeeting(OwnedModel):
         verbose_name_plural = _("joint meetings")
         constraints = [
             models.UniqueConstraint(
-                fields=["determination", "revision"], name="one_meeting_per_revision"
+                fields=["determination", "revision"],
+                name="one_meeting_per_revision",
+                violation_error_message=_(
+                    "This version of the proposal already has a joint meeting."
+                ),
             )
         ]
 
@@ -227,6 +239,7 @@ class ApprovalDecision(OwnedModel):
             models.CheckConstraint(
                 condition=~Q(outcome="returned") | ~Q(opinion=""),
                 name="return_has_reasons",
+                violation_error_message=_("Give the reasons for returning the proposal."),
             )
         ]
 
@@ -270,7 +283,11 @@ class FiledProject(GovernmentOwnedModel):
         verbose_name_plural = _("filed projects")
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__gte=models.F("start_date")), name="filed_dates_in_order"
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="filed_dates_in_order",
+                violation_error_message=_(
+                    "The filed project must end on or after the day it starts."
+                ),
             ),
         ]
 
@@ -296,8 +313,16 @@ class BudgetYear(GovernmentOwnedModel):
         verbose_name = _("budget year")
         verbose_name_plural = _("budget years")
         constraints = [
-            models.UniqueConstraint(fields=["project", "year"], name="one_budget_line_per_year"),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="budget_year_not_negative"),
+            models.UniqueConstraint(
+                fields=["project", "year"],
+                name="one_budget_line_per_year",
+                violation_error_message=_("The project already has a budget for this year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="budget_year_not_negative",
+                violation_error_message=_("A year's budget cannot be negative."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -414,7 +439,11 @@ class AnnualArrangement(GovernmentOwnedModel):
         verbose_name_plural = _("annual arrangements")
         constraints = [
             models.UniqueConstraint(
-                fields=["province", "year"], name="one_arrangement_per_province_and_year"
+                fields=["province", "year"],
+                name="one_arrangement_per_province_and_year",
+                violation_error_message=_(
+                    "The province already has an annual arrangement for this year."
+                ),
             )
         ]
 
@@ -479,7 +508,11 @@ class ArrangementEntry(GovernmentOwnedModel):
         verbose_name = _("arrangement entry")
         verbose_name_plural = _("arrangement entries")
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="arrangement_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="arrangement_amount_positive",
+                violation_error_message=_("The amount in the arrangement must be more than zero."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -603,11 +636,14 @@ class Adjustment(GovernmentOwnedModel):
         verbose_name_plural = _("adjustments")
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind="add") | Q(entry__isnull=False), name="change_names_its_entry"
+                condition=Q(kind="add") | Q(entry__isnull=False),
+                name="change_names_its_entry",
+                violation_error_message=_("Choose the project that this change concerns."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="refused") | ~Q(consent_note=""),
                 name="refusal_has_reason",
+                violation_error_message=_("Give the reason for refusing the adjustment."),
             ),
         ]
 

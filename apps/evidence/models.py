@@ -100,7 +100,11 @@ class EvidenceVersion(OwnedModel):
         verbose_name = _("evidence version")
         verbose_name_plural = _("evidence versions")
         constraints = [
-            models.UniqueConstraint(fields=["evidence_file", "number"], name="unique_version_no")
+            models.UniqueConstraint(
+                fields=["evidence_file", "number"],
+                name="unique_version_no",
+                violation_error_message=_("This file already has a version with this number."),
+            )
         ]
 
     def __str__(self) -> str:

@@ -48,7 +48,9 @@ class IngestBatch(ProjectOwnedModel):
         ordering = ["-received_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["platform", "kind", "digest"], name="online_batch_once_per_platform"
+                fields=["platform", "kind", "digest"],
+                name="online_batch_once_per_platform",
+                violation_error_message=_("The platform has already sent this batch."),
             )
         ]
 
@@ -98,14 +100,19 @@ class LearningRecord(ProjectOwnedModel):
         verbose_name_plural = _("learning records")
         constraints = [
             models.UniqueConstraint(
-                fields=["platform", "platform_record_id"], name="learning_record_once"
+                fields=["platform", "platform_record_id"],
+                name="learning_record_once",
+                violation_error_message=_("The platform has already sent this learning record."),
             ),
             models.CheckConstraint(
-                condition=Q(ended_at__gte=F("started_at")), name="learning_record_ends_after"
+                condition=Q(ended_at__gte=F("started_at")),
+                name="learning_record_ends_after",
+                violation_error_message=_("A learning record must end after it starts."),
             ),
             models.CheckConstraint(
                 condition=Q(counted_seconds__lte=F("seconds_watched")),
                 name="learning_record_counted_within_watched",
+                violation_error_message=_("The counted time cannot be more than the time watched."),
             ),
         ]
         indexes = [models.Index(fields=["trainee", "started_at"])]
@@ -151,7 +158,9 @@ class FaceCapture(ProjectOwnedModel):
         verbose_name_plural = _("face captures during study")
         constraints = [
             models.UniqueConstraint(
-                fields=["platform", "platform_record_id"], name="face_capture_once"
+                fields=["platform", "platform_record_id"],
+                name="face_capture_once",
+                violation_error_message=_("The platform has already sent this face capture."),
             )
         ]
 
@@ -180,7 +189,9 @@ class OnlineExamResult(ProjectOwnedModel):
         ordering = ["pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["platform", "platform_record_id"], name="online_exam_once"
+                fields=["platform", "platform_record_id"],
+                name="online_exam_once",
+                violation_error_message=_("The platform has already sent this exam result."),
             )
         ]
 

@@ -47,7 +47,11 @@ class ExpertRelation(OwnedModel):
         verbose_name = _("declared relation")
         constraints = [
             models.UniqueConstraint(
-                fields=["expert", "organisation"], name="one_relation_per_organisation"
+                fields=["expert", "organisation"],
+                name="one_relation_per_organisation",
+                violation_error_message=_(
+                    "The expert's relation with this organisation is already declared."
+                ),
             )
         ]
 
@@ -147,7 +151,9 @@ class ExpertAssignment(ProjectOwnedModel):
         verbose_name = _("expert assignment")
         constraints = [
             models.UniqueConstraint(
-                fields=["application", "expert"], name="one_assignment_per_expert"
+                fields=["application", "expert"],
+                name="one_assignment_per_expert",
+                violation_error_message=_("This expert is already assigned to this application."),
             )
         ]
 
@@ -185,7 +191,11 @@ class ItemScore(OwnedModel):
         ordering = ["id"]
         verbose_name = _("item score")
         constraints = [
-            models.UniqueConstraint(fields=["assignment", "item_code"], name="one_score_per_item")
+            models.UniqueConstraint(
+                fields=["assignment", "item_code"],
+                name="one_score_per_item",
+                violation_error_message=_("This item already has a score on this score sheet."),
+            )
         ]
 
     def __str__(self) -> str:

@@ -70,7 +70,9 @@ class IndicatorVerdict(OwnedModel):
         verbose_name = _("indicator verdict")
         constraints = [
             models.UniqueConstraint(
-                fields=["review", "indicator"], name="one_verdict_per_indicator"
+                fields=["review", "indicator"],
+                name="one_verdict_per_indicator",
+                violation_error_message=_("This indicator already has a verdict in this review."),
             )
         ]
 
@@ -128,7 +130,11 @@ class SimilarityPair(ProjectOwnedModel):
         verbose_name = _("suspicious pair")
         verbose_name_plural = _("suspicious pairs")
         constraints = [
-            models.UniqueConstraint(fields=["application", "other"], name="one_pair_per_direction")
+            models.UniqueConstraint(
+                fields=["application", "other"],
+                name="one_pair_per_direction",
+                violation_error_message=_("These two applications have already been compared."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -162,7 +168,11 @@ class ReviewRevision(OwnedModel):
         verbose_name = _("revision of a preliminary review")
         verbose_name_plural = _("revisions of preliminary reviews")
         constraints = [
-            models.CheckConstraint(condition=~Q(reason=""), name="revision_has_a_reason")
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="revision_has_a_reason",
+                violation_error_message=_("Give the reason for revising the review."),
+            )
         ]
 
     def __str__(self) -> str:
