@@ -40,7 +40,6 @@ from apps.projects.models import ParticipantRole, ProjectParticipant, ProjectSta
 from apps.projects.participation import project_implementer
 
 from .models import (
-    AWAITING_REMEDY,
     AnswerOutcome,
     OrderState,
     RectificationAnswer,
@@ -504,7 +503,3 @@ def rectification_sweep(*, day: datetime.date | None = None) -> dict[str, int]:
                     if order is not None and step(order, day):
                         counts[key] += 1
     return counts
-
-
-def awaiting_remedy(order) -> bool:
-    return order.state in AWAITING_REMEDY
