@@ -167,7 +167,22 @@ def _row_problems(row: dict) -> list[str]:
     return problems
 
 
+def _table_problems(model, rows: list[dict]) -> list[str]:
+    """The rules across a table's rows that its unique constraints hold (one_project_leader,
+    one_figure_row_per_year), in words — checked before the old rows are replaced."""
+    if model is TeamMember and sum(1 for row in rows if row.get("is_leader")) > 1:
+        return [_("Name only one project leader.")]
+    if model is InsuranceYear:
+        years = [row["year"] for row in rows if row.get("year") is not None]
+        if len(years) != len(set(years)):
+            return [_("Give each year's figures in one row only.")]
+    return []
+
+
 def _replace_rows(application, model, rows: list[dict]) -> list:
+    problems = _table_problems(model, rows)
+    if problems:
+        raise ValidationError({model._meta.verbose_name: problems})
     model.objects.filter(application=application).delete()
     objects = []
     for index, row in enumerate(rows):
