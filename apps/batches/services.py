@@ -23,6 +23,11 @@ from .models import BatchRun, BatchStatus
 DEFAULT_CHUNK = 20
 #: a chunk commits once its items took this long, even if it has fewer than `chunk` items
 CHUNK_SECONDS = 0.5
+#: SQLite has one write lock and no queue: a waiting writer polls (at most every 100 ms), and a
+#: batch that takes the lock again at once can starve it. There the chunks are shorter and the
+#: batch pauses after each commit, longer than one poll, so a waiting save gets its turn.
+SQLITE_CHUNK_SECONDS = 0.25
+SQLITE_PAUSE_SECONDS = 0.15
 
 
 def batch_start(*, kind: str, key: str, label: str = "") -> BatchRun:
@@ -92,7 +97,11 @@ def batch_run(
     raised again; the next call with the same kind and key resumes. Returns the finished run.
     (Called inside a transaction — a test's — the chunks are savepoints of it and nothing
     commits until it does.)"""
-    max_seconds = CHUNK_SECONDS if max_seconds is None else max_seconds
+    connection = transaction.get_connection()
+    sqlite = connection.vendor == "sqlite"
+    if max_seconds is None:
+        max_seconds = SQLITE_CHUNK_SECONDS if sqlite else CHUNK_SECONDS
+    pause = SQLITE_PAUSE_SECONDS if sqlite and not connection.in_atomic_block else 0
     run = batch_start(kind=kind, key=key, label=label)
     remaining = items.filter(pk__gt=run.cursor).count() if total is None else total
     run.total = run.done + remaining
@@ -113,6 +122,8 @@ def batch_run(
                         break
                 cursor = rows[done - 1].pk
                 batch_advance(run, done=done, cursor=cursor)
+            if pause:
+                time.sleep(pause)
     except BaseException as error:
         batch_fail(run, error)
         raise

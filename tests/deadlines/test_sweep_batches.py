@@ -39,6 +39,7 @@ def test_a_sweep_stopped_at_the_fifth_deadline_is_finished_by_the_next(seven_mis
 
     monkeypatch.setattr(services, "SWEEP_CHUNK", 2)
     monkeypatch.setattr("apps.batches.services.CHUNK_SECONDS", 3600)  # chunks by count only
+    monkeypatch.setattr("apps.batches.services.SQLITE_CHUNK_SECONDS", 3600)
     monkeypatch.setattr(services, "_missed_finding", failing)
     with pytest.raises(RuntimeError, match="sweep killed"):
         services.deadlines_mark_overdue(today=day_after)

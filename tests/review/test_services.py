@@ -378,8 +378,13 @@ def test_overriding_a_computed_score_with_a_reason_is_stored_and_audited():
         Decimal("2"),
         reason,
     )
-    entry = AuditEntry.unscoped.filter(object_type="review.ItemScore", object_id=str(item.pk))
-    assert entry.get().after["override_reason"] == reason
+    # The sheet's items are in the sheet's one entry (apps.audit.forms.audit_form).
+    assert not AuditEntry.unscoped.filter(object_type="review.ItemScore").exists()
+    entry = AuditEntry.unscoped.filter(
+        object_type="review.ExpertAssignment", object_id=str(assignments[0].pk)
+    ).latest("id")
+    row = next(r for r in entry.after["scores"] if r["item_code"] == "1.2②")
+    assert row["override_reason"] == reason and row["score"] == "3.00"
 
 
 def test_overriding_a_computed_yes_no_item_needs_a_reason():

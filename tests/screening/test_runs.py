@@ -46,6 +46,7 @@ def test_a_crash_at_the_fourth_application_keeps_the_first_chunks_and_the_rerun_
 
     monkeypatch.setattr(runs, "screening_checks_compute", failing)
     monkeypatch.setattr("apps.batches.services.CHUNK_SECONDS", 3600)  # chunks by count only
+    monkeypatch.setattr("apps.batches.services.SQLITE_CHUNK_SECONDS", 3600)
     with pytest.raises(RuntimeError, match="worker killed"):
         runs.screening_run(call=call, chunk=2)
     assert not connection.in_atomic_block
