@@ -94,12 +94,17 @@ def test_a_stale_heartbeat_fails_and_the_age_is_configurable(client, settings):
     assert worker_status(connection) == "not checked"
 
 
-def test_the_heartbeat_task_records_the_time():
+def test_the_heartbeat_task_records_the_time_and_is_not_audited():
+    from apps.audit.models import AuditEntry
+
+    entries = AuditEntry.unscoped.count()
     before = timezone.now()
     worker_heartbeat.enqueue(chain=False)  # the immediate backend runs it now
+    worker_heartbeat.enqueue(chain=False)
     beat = Heartbeat.objects.get(name=WORKER)
     assert beat.beat_at >= before
     assert "pid" in beat.detail
+    assert AuditEntry.unscoped.count() == entries  # liveness, not business data
 
 
 def test_the_worker_keeps_one_heartbeat_queued(settings):
