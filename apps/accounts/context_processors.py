@@ -56,6 +56,7 @@ def navigation(request):
         more.append((_("Qualifications"), reverse("qualifications:index"), "patch-check"))
     if user.is_superuser or user.role == Role.USER_ADMIN:
         more.append((_("Accounts"), reverse("manage:user_list"), "people"))
+        more.append((_("Excel imports"), reverse("imports:index"), "file-earmark-arrow-up"))
     if may_edit_holiday_schedules(user):
         more.append((_("Holiday schedules"), reverse("deadlines:holidays"), "calendar3"))
     if may_browse_audit_log(user):
