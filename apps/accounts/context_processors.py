@@ -47,7 +47,6 @@ def navigation(request):
         (_("Organisations"), reverse("manage:organisation_list"), "building"),
     ]
     from apps.qualifications.selectors import may_view_registers
-
     from apps.rectification.selectors import READ_ROLES as RECTIFICATION_READERS
 
     if user.is_superuser or user.role in RECTIFICATION_READERS:
