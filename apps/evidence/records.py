@@ -128,9 +128,7 @@ def _rules() -> dict[tuple[str, str], Callable[[], Q]]:
         # returned (the agency revises it), never once submitted; a periodic report's signed
         # copy and an inspection's photos and videos (original and watermarked copy) never —
         # what was taken on site is kept as taken.
-        ("supervision.SupervisionPlan", "document"): lambda: (
-            ~Q(status__in=("draft", "returned"))
-        ),
+        ("supervision.SupervisionPlan", "document"): lambda: ~Q(status__in=("draft", "returned")),
         ("supervision.PeriodicReport", "document"): lambda: ALWAYS_CLOSED,
         ("supervision.InspectionMedia", "original"): lambda: ALWAYS_CLOSED,
         ("supervision.InspectionMedia", "watermarked"): lambda: ALWAYS_CLOSED,

@@ -32,9 +32,7 @@ def region():
         budget_amount=Decimal("200000.00"),
     )
     ProjectFactory(jurisdiction=region.sjz, year=2026, budget_amount=Decimal("999.00"))
-    tangshan = ProjectFactory(
-        jurisdiction=region.ts, year=2027, stage=ProjectStage.PROCUREMENT
-    )
+    tangshan = ProjectFactory(jurisdiction=region.ts, year=2027, stage=ProjectStage.PROCUREMENT)
     AnnualSetting.objects.create(
         jurisdiction=region.sjz, year=2027, budget_total=Decimal("1000000.00")
     )
