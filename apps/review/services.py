@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.roles import Role
 from apps.applications.models import Application, ApplicationStatus
 from apps.audit.forms import audit_form
+from apps.batches.services import batch_run
 from apps.calls.models import CallStatus
 from apps.core.workflow import transition_apply
 
@@ -95,9 +96,14 @@ def _expert_pool(review_round):
     )
 
 
-@transaction.atomic
+ASSIGN_CHUNK = 20
+
+
 def experts_assign(*, user, review_round: ReviewRound) -> list[ExpertAssignment]:
-    """Gives every application that passed the preliminary review its experts."""
+    """Gives every application that passed the preliminary review its experts. The plan is
+    made first (a shortage is refused before anything is written); the assignments are then
+    written 20 applications per transaction with progress (apps.batches), and a run stopped
+    midway is resumed by the next call, which plans only what is still missing."""
     _check_office(user, review_round.call.jurisdiction)
     _check_open(review_round)
     applications = Application.unscoped.filter(
@@ -109,12 +115,29 @@ def experts_assign(*, user, review_round: ReviewRound) -> list[ExpertAssignment]
         per_application=review_round.experts_per_application,
         existing=existing_assignments(review_round),
     )
-    return [
-        ExpertAssignment.objects.create(
-            round=review_round, application=application, expert=profile.user
-        )
-        for application, profile in plan
-    ]
+    order = {(application.pk, profile.user_id): i for i, (application, profile) in enumerate(plan)}
+    experts_of = defaultdict(list)
+    for application, profile in plan:
+        experts_of[application.pk].append(profile.user)
+    created = []
+
+    def assign(application):
+        for expert in experts_of[application.pk]:
+            created.append(
+                ExpertAssignment.objects.create(
+                    round=review_round, application=application, expert=expert
+                )
+            )
+
+    batch_run(
+        kind="expert_assignment",
+        key=str(review_round.pk),
+        label=str(review_round),
+        items=applications.filter(pk__in=list(experts_of)),
+        work=assign,
+        chunk=ASSIGN_CHUNK,
+    )
+    return sorted(created, key=lambda a: order[(a.application_id, a.expert_id)])
 
 
 @transaction.atomic
