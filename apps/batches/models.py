@@ -49,6 +49,9 @@ class BatchRun(models.Model):
                 fields=["kind", "key"],
                 condition=~Q(status="finished"),
                 name="one_unfinished_run_per_batch",
+                violation_error_message=_(
+                    "This batch is already running; wait until it has finished."
+                ),
             )
         ]
 
