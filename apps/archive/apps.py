@@ -6,3 +6,8 @@ class ArchiveConfig(AppConfig):
     name = "apps.archive"
     label = "archive"
     verbose_name = _("Archive")
+
+    def ready(self):
+        from .signals import connect
+
+        connect()

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.urls import reverse
 
 from apps.acceptance import services as acceptance
@@ -196,6 +197,22 @@ def test_once_complete_the_evaluation_agency_archives_and_the_project_is_read_on
     with pytest.raises(ValidationError):
         project_stage_advance(user=a.evaluator, project=a.project, action="archive")
     assert EvidenceFile.unscoped.filter(project=a.project, title="补交材料").count() == 0
+
+
+def test_a_direct_change_to_an_archived_projects_row_is_refused(world, all_met):
+    """Also writes that are neither a step nor an upload (a save or delete from any service)."""
+    a, _b, clock = world
+    application = _archived(a, clock)
+    application.refresh_from_db()
+    application.summary = "改写"
+    with pytest.raises(ValidationError, match="archived"):
+        application.save()
+    from apps.projects.models import ProjectParticipant
+
+    participant = ProjectParticipant.objects.filter(project=a.project).first()
+    with pytest.raises(ValidationError, match="archived"), transaction.atomic():
+        participant.delete()
+    assert ProjectParticipant.objects.filter(pk=participant.pk).exists()
 
 
 def test_the_office_downloads_the_whole_record_with_matching_hashes(world, all_met, client):
