@@ -314,7 +314,7 @@ def test_the_demo_registers_are_seeded_once():
     from demo import seed as core_demo
 
     with acting_as(ActorContext(username="demo-seed", via="system")):
-        core_demo.jurisdictions_load()
+        core_demo.reference_data_load()
         core_demo._users(core_demo._organisations())
     seed_demo_qualifications()
     counts = (Equipment.unscoped.count(), Licence.unscoped.count())
