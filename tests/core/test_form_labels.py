@@ -48,12 +48,18 @@ def unlabelled(html: str) -> tuple[list, int]:
 
 
 def test_every_control_of_the_application_form_has_a_label(client):
+    from apps.applications.sections import SECTIONS
+
     application, user = draft_application(CallFactory())
     client.force_login(user)
-    page = client.get(reverse("applications:edit", args=[application.pk])).content.decode()
-    missing, total = unlabelled(page)
-    assert total > 150  # the form and its row tables, not an empty page
-    assert missing == []
+    url = reverse("applications:edit", args=[application.pk])
+    total = 0
+    for section in SECTIONS:
+        page = client.get(f"{url}?section={section.key}").content.decode()
+        missing, count = unlabelled(page)
+        assert missing == [], section.key
+        total += count
+    assert total > 150  # every section's fields and row tables, not empty pages
 
 
 @pytest.mark.parametrize(
