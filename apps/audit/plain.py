@@ -7,6 +7,7 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 def _model(label: str):
@@ -28,10 +29,34 @@ def _field(model, name: str):
         return None
 
 
+def _label(field, name: str) -> str:
+    if field is None:
+        return name
+    if field.auto_created and not field.concrete:
+        # A child table folded into its parent's entry (apps.audit.forms.audit_form).
+        return str(field.related_model._meta.verbose_name)
+    return str(field.verbose_name)
+
+
+def _rows(rows: list) -> str:
+    """A child table's rows in a line: their count and each row's values."""
+    shown = [
+        "，".join(str(v) for v in row.values() if v not in (None, ""))
+        if isinstance(row, dict)
+        else str(row)
+        for row in rows[:10]
+    ]
+    more = "…" if len(rows) > 10 else ""
+    count = ngettext("%(n)d row", "%(n)d rows", len(rows)) % {"n": len(rows)}
+    return f"{count}：" + "；".join(shown) + more if rows else count
+
+
 def _value(field, value) -> str:
+    if isinstance(value, list):
+        return _rows(value)
     if value is None or value == "":
         return "∅"
-    if field is not None and field.choices:
+    if field is not None and getattr(field, "choices", None):
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.BooleanField) or isinstance(value, bool):
         return _("yes") if value in (True, "True", "true") else _("no")
@@ -51,8 +76,7 @@ def plain_changes(entry) -> list[tuple[str, str, str]]:
     rows = []
     for name, old, new in entry.changes():
         field = _field(model, name)
-        label = str(field.verbose_name) if field is not None else name
-        rows.append((label, _value(field, old), _value(field, new)))
+        rows.append((_label(field, name), _value(field, old), _value(field, new)))
     return rows
 
 

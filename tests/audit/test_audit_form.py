@@ -102,3 +102,20 @@ def test_rows_of_another_parent_are_captured_as_always(draft):
     assert [(e.object_type, e.object_id) for e in entries] == [
         ("applications.InsuranceYear", str(row.pk))
     ]
+
+
+def test_a_folded_table_reads_in_plain_words_on_the_audit_pages(draft):
+    from apps.audit.plain import plain_changes
+
+    application, user = draft
+    since = _last_id()
+    tables = valid_tables(application.call)
+    tables["insurance_years"][0]["insured_headcount"] = 5200
+    services.application_update(user=user, application=application, **tables)
+    entry = _new_entries(since).get()
+    with translation.override("en"):
+        changes = {label: (old, new) for label, old, new in plain_changes(entry)}
+        label = str(InsuranceYear._meta.verbose_name)
+    assert label in changes and "insuranceyear_set" not in changes
+    old, new = changes[label]
+    assert old.startswith("3 rows") and "5200" in new
