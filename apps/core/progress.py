@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.apps import apps as django_apps
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 #: a task waiting longer than this with no worker seen means no worker is running
 WAITING_GRACE = datetime.timedelta(seconds=60)
@@ -106,12 +107,20 @@ def batch_progress_of(run) -> Progress:
     )
 
 
+# What a queued task is called on the page (its Python name otherwise).
+TASK_LABELS = {
+    "apps.screening.tasks.screening_run_task": gettext_lazy("Preliminary review checks"),
+}
+
+
 def task_progress_of(result) -> Progress:
     from django_tasks.base import TaskResultStatus
 
     finished = result.status in (TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED)
     return Progress(
-        label=result.task_path.rsplit(".", 1)[-1].replace("_", " "),
+        label=TASK_LABELS.get(
+            result.task_path, result.task_path.rsplit(".", 1)[-1].replace("_", " ")
+        ),
         done=1 if finished else 0,
         total=1,
         finished=finished,

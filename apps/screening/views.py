@@ -1,8 +1,13 @@
+import datetime
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tasks import TaskResultStatus
@@ -37,12 +42,43 @@ def screening_call(request, call_pk):
         request,
         "screening/call_board.html",
         {
+            "run_progress": _run_progress(request, call),
             "call": call,
             "reviews": board,
             "pairs": selectors.suspicious_pairs(user=request.user, call=call),
             "indicators": Indicator.choices,
         },
     )
+
+
+def _run_progress(request, call) -> dict | None:
+    """The checks' progress on the board (issue 17 item 5): the run just queued (until a worker
+    starts it, the partial says whether one is running), else the call's latest run while it
+    runs or within the hour after; it updates by itself until the run ends."""
+    from django_tasks_db.models import DBTaskResult
+
+    from apps.core.progress import batch_progress_of, progress_context, task_progress_of
+
+    from .runs import screening_run_progress
+
+    task_id = request.GET.get("task", "")
+    result = DBTaskResult.objects.filter(pk=task_id).first() if _is_uuid(task_id) else None
+    if result is not None and result.status in ("READY", "RUNNING"):
+        return progress_context(
+            task_progress_of(result), url=reverse("progress:task", args=[result.pk])
+        )
+    run = screening_run_progress(call=call)
+    if run is None or run.updated_at < timezone.now() - datetime.timedelta(hours=1):
+        return None
+    return progress_context(batch_progress_of(run), url=reverse("progress:batch", args=[run.pk]))
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
 
 
 @login_required
@@ -54,9 +90,9 @@ def screening_run(request, call_pk):
         messages.success(
             request, _("Checks computed for %(n)d applications.") % {"n": result.return_value}
         )
-    else:
-        messages.info(request, _("The checks are being computed; refresh this page in a moment."))
-    return redirect("screening:call", call_pk=call.pk)
+        return redirect("screening:call", call_pk=call.pk)
+    messages.info(request, _("The checks are being computed; this page follows them."))
+    return redirect(f"{reverse('screening:call', args=[call.pk])}?task={result.id}")
 
 
 def _posted_decisions(post) -> dict:

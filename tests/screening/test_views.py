@@ -160,3 +160,29 @@ def test_run_button_enqueues_the_screening_task_on_the_database_backend(client, 
     queued = DBTaskResult.objects.get()
     assert queued.status == "READY"
     assert queued.args_kwargs["kwargs"] == {"call_id": call.pk, "user_id": office.pk}
+
+
+def test_the_board_follows_a_queued_run_and_says_when_no_worker_runs(client, flagged, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    call, _original, _copy, office = flagged
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.LANGUAGE_CODE = "en"
+    client.force_login(office)
+    page = client.get(f"/screening/calls/{call.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    response = form_submit(client, page, "form[action*=/run/]", follow=True)
+    queued = DBTaskResult.objects.get()
+    html = response.content.decode()
+    assert f"?task={queued.pk}" in response.redirect_chain[-1][0]
+    assert 'data-testid="run-progress"' in html
+    assert f'hx-get="/progress/task/{queued.pk}/"' in html
+    assert "No task worker is running" in html
+    assert "Preliminary review checks" in html
+
+
+def test_the_board_shows_the_calls_last_run_when_it_ran_inline(client, flagged):
+    call, _original, _copy, office = flagged
+    client.force_login(office)
+    client.post(f"/screening/calls/{call.pk}/run/")
+    html = client.get(f"/screening/calls/{call.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-testid="run-progress"' in html and 'data-finished="1"' in html
