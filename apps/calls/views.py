@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.roles import Role
 from apps.core.forms import form_add_service_errors
+from apps.core.lists import list_page
 
 from . import selectors, services
 from .forms import CallForm
@@ -23,13 +24,24 @@ def _visible_call(request, pk) -> AnnualCall:
 
 @login_required
 def call_list(request):
+    listing = list_page(
+        request,
+        selectors.call_list(user=request.user),
+        search=("title", "jurisdiction__name"),
+        sorts={
+            "title": "title",
+            "city": "jurisdiction__code",
+            "year": "year",
+            "deadline": "closes_at",
+            "status": "status",
+            "submitted": "submitted_count",
+        },
+        default_sort="-deadline",
+    )
     return render(
         request,
         "calls/call_list.html",
-        {
-            "calls": selectors.call_list(user=request.user),
-            "may_create": request.user.role == Role.OFFICE,
-        },
+        {"listing": listing, "may_create": request.user.role == Role.OFFICE},
     )
 
 

@@ -82,3 +82,16 @@ def test_after_an_early_close_an_application_can_no_longer_be_withdrawn(office_c
     application.call.refresh_from_db()
     with pytest.raises(ValidationError):
         application_withdraw(user=user, application=application)
+
+
+def test_the_call_list_pages_sorts_and_searches(office_client):
+    first = CallFactory(title="2027年度工伤预防项目申报通知")
+    for n in range(3):
+        CallFactory(title=f"其他通知{n}", jurisdiction=first.jurisdiction)
+    client = office_client(first)
+    page = client.get("/calls/?per_page=25&sort=title", **EN).content.decode()
+    assert 'data-testid="call-table"' in page and "其他通知2" in page
+    searched = client.get("/calls/?q=申报", **EN).content.decode()
+    assert first.title in searched and "其他通知0" not in searched
+    titles = client.get("/calls/?sort=-title", **EN).content.decode()
+    assert titles.index("其他通知2") < titles.index("其他通知0")
