@@ -161,7 +161,20 @@ def user_list(request):
     users = selectors.users_administered_by(admin=request.user).select_related(
         "organisation__jurisdiction"
     )
-    return render(request, "accounts/user_list.html", {"users": users})
+    listing = list_page(
+        request,
+        users,
+        search=("username", "full_name", "organisation__name"),
+        sorts={
+            "username": "username",
+            "name": "full_name",
+            "role": "role",
+            "organisation": "organisation__name",
+            "active": "is_active",
+        },
+        default_sort="username",
+    )
+    return render(request, "accounts/user_list.html", {"listing": listing})
 
 
 @login_required

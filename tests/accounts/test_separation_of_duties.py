@@ -243,3 +243,14 @@ def test_8_1_5_administrators_do_not_administer_accounts(client, city):
             _create(admin, username=f"x-{role}")
         client.force_login(admin)
         assert client.get("/users/").status_code == 403
+
+
+def test_the_account_list_searches_sorts_and_pages(client, user_admin):
+    for n in range(3):
+        UserFactory(role=Role.OFFICE, organisation=user_admin.organisation, username=f"office_{n}")
+    client.force_login(user_admin)
+    page = client.get("/users/?per_page=25&sort=-username").content.decode()
+    assert 'data-testid="user-table"' in page
+    assert page.index("office_2") < page.index("office_0")
+    searched = client.get("/users/?q=office_1").content.decode()
+    assert "office_1" in searched and "office_2" not in searched
