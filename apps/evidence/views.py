@@ -1,13 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.core.forms import form_add_service_errors
+from apps.core.lists import list_page
 
 from . import selectors, services
 from .forms import EvidenceReplaceForm, EvidenceUploadForm
@@ -65,9 +65,21 @@ def evidence_list(request):
         purpose = ""
     project_id = _positive_int(request.GET.get("project"))
     files = selectors.evidence_list(user=request.user, project=project_id, purpose=purpose)
-    page = Paginator(files, 50).get_page(request.GET.get("page"))
+    listing = list_page(
+        request,
+        files,
+        search=("title", "project__code", "organisation__name"),
+        sorts={
+            "title": "title",
+            "purpose": "purpose",
+            "project": "project__code",
+            "organisation": "organisation__name",
+            "uploaded": "created_at",
+        },
+        default_sort="-uploaded",
+    )
     context = {
-        "page": page,
+        "listing": listing,
         "purpose": purpose,
         "project_id": project_id or "",
         "purposes": PURPOSE_CHOICES,

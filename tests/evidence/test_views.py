@@ -235,6 +235,9 @@ def test_list_is_scoped_and_filtered(client, office_a, office_b):
     html = client.get(reverse("evidence:list") + "?purpose=report").content.decode()
     assert "本市材料" in html and "本市照片" not in html
     assert reverse("evidence:detail", args=[mine.evidence_file_id]) in html
+    searched = client.get(reverse("evidence:list") + "?q=照片&sort=-title").content.decode()
+    assert "本市照片" in searched and "本市材料" not in searched
+    assert 'data-testid="list-pager"' in searched
 
 
 def test_list_page_query_count_does_not_grow_with_rows(
