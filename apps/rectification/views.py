@@ -6,7 +6,6 @@ another role 403 (the services through the table)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from apps.audit.plain import object_timeline
 from apps.core.forms import form_service_call, messages_add_service_errors
+from apps.core.lists import list_page
 from apps.findings.models import Finding, FindingStatus
 
 from . import forms, selectors, services
@@ -25,14 +25,27 @@ PAGE = 30
 @login_required
 def order_list(request):
     filters = {k: request.GET.get(k, "") for k in selectors.FILTERS}
-    page = Paginator(selectors.order_list(user=request.user, filters=filters), PAGE).get_page(
-        request.GET.get("page")
+    listing = list_page(
+        request,
+        selectors.order_list(user=request.user, filters=filters).select_related(
+            "project", "raised_by_organisation", "implementer"
+        ),
+        search=("project__code", "project__name", "problem", "implementer__name"),
+        sorts={
+            "order": "pk",
+            "project": "project__code",
+            "raiser": "raised_by_organisation__name",
+            "agency": "implementer__name",
+            "issued": "issued_at",
+            "state": "state",
+        },
+        default_sort="-issued",
     )
     return render(
         request,
         "rectification/list.html",
         {
-            "page": page,
+            "listing": listing,
             "filters": filters,
             "states": [("open", _("Open")), *OrderState.choices],
         },

@@ -216,6 +216,9 @@ def test_the_list_filters_by_state_and_project_and_stays_in_the_city(client, wor
     assert f'data-testid="order-{closed.pk}"' not in filtered
     by_project = client.get(reverse("rectification:list"), {"project": a.promo.pk})
     assert f'data-testid="order-{open_order.pk}"' not in by_project.content.decode()
+    newest_first = client.get(reverse("rectification:list"), {"sort": "-order"}).content.decode()
+    assert newest_first.index(f"order-{closed.pk}") < newest_first.index(f"order-{open_order.pk}")
+    assert 'data-testid="list-pager"' in newest_first and 'data-testid="list-search"' in body
 
 
 def test_another_city_gets_404_and_a_wrong_role_403_nothing_changed(client, world):
