@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core.forms import form_service_call, messages_add_service_errors
+from apps.core.lists import list_page
 
 from . import forms, selectors, services
 from .models import InspectionMedia, InspectionPresence
@@ -251,8 +252,20 @@ def finding_create(request, pk):
 @login_required
 def inspection_list(request):
     selectors.read_require(request.user)
-    rows = selectors.inspections_of(user=request.user)
-    return render(request, "supervision/inspection_list.html", {"page": _page(request, rows)})
+    listing = list_page(
+        request,
+        selectors.inspections_of(user=request.user),
+        search=("project__code", "project__name", "place"),
+        sorts={
+            "date": "held_on",
+            "project": "project__code",
+            "kind": "kind",
+            "place": "place",
+            "status": "status",
+        },
+        default_sort="-date",
+    )
+    return render(request, "supervision/inspection_list.html", {"listing": listing})
 
 
 @login_required

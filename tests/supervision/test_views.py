@@ -158,14 +158,18 @@ def test_report_submitted_and_reviewed_from_the_pages(client, world):
 
 def test_lists_are_paginated_and_scoped(client, world):
     a, b, _clock = world
-    for day in range(1, 23):
+    for day in range(1, 28):
         onsite(a, kind="meeting", held_on=datetime.date(2026, 10, day), place=f"甲市会议{day}")
     onsite(b, kind="meeting", place="乙市会议")
     login(client, a.office)
-    page = client.get(reverse("supervision:inspections"))
+    url = reverse("supervision:inspections")
+    page = client.get(url + "?per_page=25")
     text = page.content.decode()
     assert "1 / 2" in text and "乙市会议" not in text
-    assert "甲市会议" in client.get(reverse("supervision:inspections") + "?page=2").content.decode()
+    assert "甲市会议" in client.get(url + "?per_page=25&page=2").content.decode()
+    oldest_first = client.get(url + "?sort=date").content.decode()
+    assert oldest_first.index("甲市会议1<") < oldest_first.index("甲市会议27<")
+    assert "甲市会议3<" in client.get(url + "?q=会议3").content.decode()
     page = project_page(client, a.project)
     assert "1 / 2" in page.content.decode()
 
