@@ -94,6 +94,9 @@ class AcceptanceApplication(ProjectOwnedModel):
                 fields=["project"],
                 condition=Q(status__in=["applied", "evaluated", "evaluated_failed"]),
                 name="one_open_acceptance_per_project",
+                violation_error_message=_(
+                    "This project already has an acceptance application in progress."
+                ),
             )
         ]
 
@@ -185,7 +188,13 @@ class ExpertOpinion(AcceptanceChild):
     class Meta:
         verbose_name = _("expert opinion")
         constraints = [
-            models.UniqueConstraint(fields=["application", "expert"], name="one_opinion_per_expert")
+            models.UniqueConstraint(
+                fields=["application", "expert"],
+                name="one_opinion_per_expert",
+                violation_error_message=_(
+                    "This expert has already given an opinion on this application."
+                ),
+            )
         ]
 
     def __str__(self) -> str:

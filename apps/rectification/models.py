@@ -126,10 +126,12 @@ class RectificationOrder(ProjectOwnedModel):
             models.CheckConstraint(
                 condition=Q(urged_at__isnull=True) | Q(urged_deadline__isnull=False),
                 name="urged_order_has_deadline",
+                violation_error_message=_("Give the new deadline when urging the order."),
             ),
             models.CheckConstraint(
                 condition=~Q(state="closed") | Q(closed_at__isnull=False),
                 name="closed_order_has_time",
+                violation_error_message=_("A closed order keeps the time it was closed."),
             ),
         ]
 

@@ -147,11 +147,15 @@ class Inspection(ProjectOwnedModel):
                 condition=Q(aware__isnull=True)
                 | Q(respondents__isnull=False, aware__lte=models.F("respondents")),
                 name="inspection_aware_within_respondents",
+                violation_error_message=_("Those aware cannot be more than those who answered."),
             ),
             models.CheckConstraint(
                 condition=Q(satisfied__isnull=True)
                 | Q(respondents__isnull=False, satisfied__lte=models.F("respondents")),
                 name="inspection_satisfied_within_respondents",
+                violation_error_message=_(
+                    "Those satisfied cannot be more than those who answered."
+                ),
             ),
         ]
 
@@ -197,7 +201,9 @@ class InspectionPresence(InspectionChild):
         verbose_name = _("evaluator's presence")
         constraints = [
             models.UniqueConstraint(
-                fields=["inspection", "evaluator"], name="one_presence_per_evaluator"
+                fields=["inspection", "evaluator"],
+                name="one_presence_per_evaluator",
+                violation_error_message=_("This evaluator is already recorded at this inspection."),
             )
         ]
 
@@ -302,6 +308,9 @@ class PeriodicReport(ProjectOwnedModel):
             models.CheckConstraint(
                 condition=Q(period_end__gte=models.F("period_start")),
                 name="report_period_in_order",
+                violation_error_message=_(
+                    "The report's period must end on or after the day it starts."
+                ),
             )
         ]
 
