@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.models import Organisation
 from apps.accounts.roles import OrganisationKind
 from apps.core.forms import form_add_service_errors
+from apps.core.lists import list_page
 from apps.jurisdictions.models import Jurisdiction
 
 from . import selectors, services
@@ -284,8 +285,21 @@ def check_run(request, org_pk):
 @login_required
 def check_list(request):
     _require_viewer(request.user)
-    records = selectors.check_records(user=request.user)
-    return render(request, "qualifications/checks.html", {"records": records[:200]})
+    listing = list_page(
+        request,
+        selectors.check_records(user=request.user),
+        search=("organisation__name", "organisation__credit_code", "project__code"),
+        sorts={
+            "checked": "checked_at",
+            "organisation": "organisation__name",
+            "agency_type": "agency_type",
+            "city": "jurisdiction__code",
+            "year": "year",
+            "result": "passed",
+        },
+        default_sort="-checked",
+    )
+    return render(request, "qualifications/checks.html", {"listing": listing})
 
 
 @login_required

@@ -221,6 +221,11 @@ def test_the_office_runs_the_check_and_sees_the_table(client, world):
     assert 'data-code="offline.cameras"' in page and "1 " in page
     history = client.get(reverse("qualifications:checks")).content.decode()
     assert reverse("qualifications:check", args=[record.pk]) in history
+    assert 'data-testid="list-count"' in history
+    found = client.get(reverse("qualifications:checks"), {"q": record.organisation.name[:4]})
+    assert reverse("qualifications:check", args=[record.pk]) in found.content.decode()
+    missed = client.get(reverse("qualifications:checks"), {"q": "不存在的单位"})
+    assert reverse("qualifications:check", args=[record.pk]) not in missed.content.decode()
 
 
 def test_the_office_cannot_check_for_another_citys_procurement(client, world):
