@@ -14,6 +14,7 @@ from apps.applications.printing import application_sections
 from apps.calls.models import AnnualCall
 from apps.calls.selectors import call_get
 from apps.core.forms import messages_add_service_errors, service_error_dict
+from apps.core.lists import list_page
 from apps.core.workflow import action_names
 
 from . import exports, selectors, services
@@ -366,7 +367,17 @@ def organisation_events(request):
         request,
         "review/events.html",
         {
-            "events": selectors.organisation_events(user=request.user)[:200],
+            "listing": list_page(
+                request,
+                selectors.organisation_events(user=request.user),
+                search=("organisation__name", "description"),
+                sorts={
+                    "occurred": "occurred_on",
+                    "organisation": "organisation__name",
+                    "kind": "kind",
+                },
+                default_sort="-occurred",
+            ),
             "kinds": OrganisationEventKind.choices,
             "organisations": Organisation.objects.for_user(request.user).order_by("name"),
             "errors": errors,

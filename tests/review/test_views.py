@@ -193,6 +193,11 @@ def test_a_hand_entered_event_with_its_document_is_recorded(client, world):
     assert response.status_code == 302, response.content.decode()[-3000:]
     event = OrganisationEvent.unscoped.get()
     assert event.evidence is not None
+    listed = _client(client, world.office).get(reverse("review:events"), {"q": "验收不合格"})
+    body = listed.content.decode()
+    assert "2024年项目验收不合格" in body and 'data-testid="list-pager"' in body
+    none = _client(client, world.office).get(reverse("review:events"), {"q": "没有这种事件"})
+    assert "2024年项目验收不合格" not in none.content.decode()
 
 
 def test_the_office_board_does_not_query_per_assignment(client, django_assert_max_num_queries):
