@@ -1,6 +1,7 @@
 """Rectification's constraints in plain words (issue 13 item 10): the office urging an order
 without the new day is refused from the rendered form with a message on the field (the form
-requires the day, the service asks for it again) and the order stays escalated; the model's checks name what is wrong, never the constraint."""
+requires the day, the service asks for it again) and the order stays escalated; the model's
+checks name what is wrong, never the constraint."""
 
 import pytest
 from django.core.exceptions import ValidationError
