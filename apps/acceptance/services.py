@@ -30,7 +30,7 @@ from apps.core.levels import Level, level_require
 from apps.core.workflow import transition_apply
 from apps.deadlines.models import Deadline
 from apps.deadlines.services import deadline_meet, deadline_open, deadline_rule_for
-from apps.evidence.services import evidence_upload
+from apps.evidence.services import project_document_upload
 from apps.projects.models import ParticipantRole, ProjectParticipant, ProjectStage
 from apps.projects.participation import implementer_require, project_implementer
 from apps.projects.services import project_stage_advance
@@ -61,23 +61,14 @@ def today() -> datetime.date:
 
 
 def _upload(*, user, project, uploaded_file, purpose: str, title: str, field: str = "file"):
-    if uploaded_file is None:
-        raise ValidationError({field: _("Choose a file to upload.")})
-    try:
-        version = evidence_upload(
-            uploaded_by=user,
-            uploaded_file=uploaded_file,
-            purpose=purpose,
-            title=title[:200],
-            jurisdiction=project.jurisdiction,
-            project=project,
-            organisation=user.organisation,
-        )
-    except ValidationError as error:
-        if hasattr(error, "error_dict") and "file" in error.error_dict and field != "file":
-            raise ValidationError({field: error.error_dict["file"]}) from None
-        raise
-    return version.evidence_file
+    return project_document_upload(
+        user=user,
+        project=project,
+        uploaded_file=uploaded_file,
+        purpose=purpose,
+        title=title,
+        field=field,
+    ).evidence_file
 
 
 def _deadline_of(application, rule_code: str) -> Deadline | None:

@@ -354,6 +354,30 @@ def evidence_upload(
             raise
 
 
+def project_document_upload(
+    *, user, project, uploaded_file, purpose: str, title: str, field: str = "file"
+) -> EvidenceVersion:
+    """A document a user adds to a project's record from a form (a plan, a report, a photo,
+    a voucher): stored for the project and the user's organisation; its errors come back on
+    the form's own file field (`field`)."""
+    if uploaded_file is None:
+        raise ValidationError({field: _("Choose a file to upload.")})
+    try:
+        return evidence_upload(
+            uploaded_by=user,
+            uploaded_file=uploaded_file,
+            purpose=purpose,
+            title=title[:200],
+            jurisdiction=project.jurisdiction,
+            project=project,
+            organisation=user.organisation,
+        )
+    except ValidationError as error:
+        if hasattr(error, "error_dict") and "file" in error.error_dict and field != "file":
+            raise ValidationError({field: error.error_dict["file"]}) from None
+        raise
+
+
 def _upload(
     *,
     storage,

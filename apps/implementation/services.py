@@ -27,7 +27,7 @@ from apps.deadlines.services import (
     deadline_open,
     deadlines_open_monthly,
 )
-from apps.evidence.services import evidence_upload
+from apps.evidence.services import project_document_upload
 from apps.findings.models import FindingSeverity
 from apps.findings.services import finding_raise
 from apps.projects.models import ProjectStage, ProjectType
@@ -75,23 +75,14 @@ def clock() -> datetime.datetime:
 
 
 def _upload(*, user, project, uploaded_file, purpose: str, title: str, field: str = "file"):
-    if uploaded_file is None:
-        raise ValidationError({field: _("Choose a file to upload.")})
-    try:
-        version = evidence_upload(
-            uploaded_by=user,
-            uploaded_file=uploaded_file,
-            purpose=purpose,
-            title=title[:200],
-            jurisdiction=project.jurisdiction,
-            project=project,
-            organisation=user.organisation,
-        )
-    except ValidationError as error:
-        if hasattr(error, "error_dict") and "file" in error.error_dict and field != "file":
-            raise ValidationError({field: error.error_dict["file"]}) from None
-        raise
-    return version.evidence_file
+    return project_document_upload(
+        user=user,
+        project=project,
+        uploaded_file=uploaded_file,
+        purpose=purpose,
+        title=title,
+        field=field,
+    ).evidence_file
 
 
 # --- cameras (HB §12 (一)) ------------------------------------------------------------------

@@ -34,7 +34,7 @@ from apps.core.levels import Level, actor_may
 from apps.core.workflow import transition_apply
 from apps.deadlines.models import Deadline, Notification, NotificationKind
 from apps.deadlines.services import deadline_meet, deadline_open
-from apps.evidence.services import evidence_upload
+from apps.evidence.services import project_document_upload
 from apps.findings.services import findings_resolve_for_subject
 from apps.projects.models import ParticipantRole, ProjectParticipant, ProjectStage
 from apps.projects.participation import project_implementer
@@ -69,21 +69,14 @@ def _lock(order) -> RectificationOrder:
 
 
 def _upload(*, user, project, uploaded_file, title: str, field: str):
-    try:
-        version = evidence_upload(
-            uploaded_by=user,
-            uploaded_file=uploaded_file,
-            purpose="general",
-            title=title[:200],
-            jurisdiction=project.jurisdiction,
-            project=project,
-            organisation=user.organisation,
-        )
-    except ValidationError as error:
-        if hasattr(error, "error_dict") and "file" in error.error_dict and field != "file":
-            raise ValidationError({field: error.error_dict["file"]}) from None
-        raise
-    return version.evidence_file
+    return project_document_upload(
+        user=user,
+        project=project,
+        uploaded_file=uploaded_file,
+        purpose="general",
+        title=title,
+        field=field,
+    ).evidence_file
 
 
 # --- the deadlines --------------------------------------------------------------------------

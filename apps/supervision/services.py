@@ -35,7 +35,7 @@ from apps.core.workflow import transition_apply
 from apps.deadlines.models import Deadline
 from apps.deadlines.services import deadline_meet, deadline_open
 from apps.evidence.purposes import Kind
-from apps.evidence.services import evidence_upload
+from apps.evidence.services import project_document_upload
 from apps.evidence.sniffing import sniff_file_type
 from apps.findings.models import FindingSeverity
 from apps.findings.services import finding_raise
@@ -104,23 +104,14 @@ def evaluator_require(user, project) -> None:
 
 
 def _upload(*, user, project, uploaded_file, purpose: str, title: str, field: str = "file"):
-    if uploaded_file is None:
-        raise ValidationError({field: _("Choose a file to upload.")})
-    try:
-        version = evidence_upload(
-            uploaded_by=user,
-            uploaded_file=uploaded_file,
-            purpose=purpose,
-            title=title[:200],
-            jurisdiction=project.jurisdiction,
-            project=project,
-            organisation=user.organisation,
-        )
-    except ValidationError as error:
-        if hasattr(error, "error_dict") and "file" in error.error_dict and field != "file":
-            raise ValidationError({field: error.error_dict["file"]}) from None
-        raise
-    return version
+    return project_document_upload(
+        user=user,
+        project=project,
+        uploaded_file=uploaded_file,
+        purpose=purpose,
+        title=title,
+        field=field,
+    )
 
 
 # --- the plan (HB §18) ------------------------------------------------------------------------
