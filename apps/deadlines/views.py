@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core.forms import form_add_service_errors
+from apps.core.lists import list_page
 
 from . import selectors, services
 from .forms import HolidayScheduleForm
@@ -107,10 +108,14 @@ def holiday_schedule_edit(request, year):
 
 @login_required
 def notification_list(request):
-    page = Paginator(selectors.notification_list(user=request.user), 50).get_page(
-        request.GET.get("page")
+    listing = list_page(
+        request,
+        selectors.notification_list(user=request.user),
+        search=("message",),
+        sorts={"created": "created_at", "kind": "kind", "read": "read_at"},
+        default_sort="-created",
     )
-    return render(request, "deadlines/notification_list.html", {"page": page, "filters": {}})
+    return render(request, "deadlines/notification_list.html", {"listing": listing})
 
 
 @login_required

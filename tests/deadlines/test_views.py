@@ -317,6 +317,9 @@ def test_notifications_list_and_mark_read(client, region, today):
     assert client.get("/").context["unread_notifications"] == 1
     page = client.get("/deadlines/notifications/").content.decode()
     assert mine.message in page and theirs.message not in page
+    assert 'data-testid="list-pager"' in page and 'data-testid="list-search"' in page
+    missed = client.get("/deadlines/notifications/", {"q": "不会出现的提醒"}).content.decode()
+    assert mine.message not in missed
     assert client.post(f"/deadlines/notifications/{theirs.pk}/read/").status_code == 404
     response = client.post(f"/deadlines/notifications/{mine.pk}/read/", HTTP_HX_REQUEST="true")
     assert (
