@@ -390,6 +390,16 @@ def organisation_events(request):
 def expert_pool(request):
     if not request.user.is_superuser and request.user.role not in (Role.OFFICE, Role.USER_ADMIN):
         raise PermissionDenied
-    return render(
-        request, "review/pool.html", {"experts": selectors.expert_pool(user=request.user)}
+    listing = list_page(
+        request,
+        selectors.expert_pool(user=request.user),
+        search=("user__full_name", "user__username", "specialities", "user__organisation__name"),
+        sorts={
+            "expert": "user__full_name",
+            "employer": "user__organisation__name",
+            "specialities": "specialities",
+            "available": "is_active",
+        },
+        default_sort="expert",
     )
+    return render(request, "review/pool.html", {"listing": listing})

@@ -272,3 +272,15 @@ def test_scoring_cannot_close_while_an_application_lacks_its_experts(world):
     with pytest.raises(ValidationError) as refused:
         services.review_round_close(user=world.office, review_round=world.call.review_round)
     assert withdrawn.application.number in str(refused.value)
+
+
+def test_the_expert_pool_searches_sorts_and_pages(client):
+    world = review_world(applications=1, experts=3)
+    first, second = sorted(world.experts, key=lambda u: u.full_name)[:2]
+    page = _client(client, world.office).get(reverse("review:pool"), {"sort": "-expert"})
+    body = page.content.decode()
+    assert 'data-testid="list-pager"' in body
+    assert body.index(second.full_name) < body.index(first.full_name)
+    found = _client(client, world.office).get(reverse("review:pool"), {"q": first.full_name})
+    assert first.full_name in found.content.decode()
+    assert second.full_name not in found.content.decode()
