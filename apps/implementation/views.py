@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.roles import Role
 from apps.core.forms import form_service_call, messages_add_service_errors
 from apps.core.levels import Level, actor_may
+from apps.core.lists import list_page
 from apps.core.workflow import actions_available
 from apps.projects.models import ProjectType
 
@@ -356,7 +357,19 @@ def promotion_list(request, project_pk):
         "implementation/promotion.html",
         {
             "project": project,
-            "records": _page(request, records),
+            "listing": list_page(
+                request,
+                records,
+                search=("what", "place", "channel", "audience"),
+                sorts={
+                    "when": "occurred_on",
+                    "kind": "kind",
+                    "what": "what",
+                    "where": "place",
+                    "quantity": "quantity",
+                },
+                default_sort="-when",
+            ),
             "totals": selectors.promotion_totals(project),
             "is_agency": selectors.is_agency(user, project)
             and project.project_type == ProjectType.PROMOTION,

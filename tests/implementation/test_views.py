@@ -393,3 +393,7 @@ def test_lists_paginate(client, world, filled):
     url = reverse("implementation:promotion", args=[a.promo.pk])
     assert "1 / 2" in client.get(url).content.decode()
     assert client.get(url, {"page": 2}).status_code == 200
+    found = client.get(url, {"q": "手册17"}).content.decode()
+    assert ">手册17<" in found and ">手册18<" not in found
+    by_what = client.get(url, {"sort": "-what", "per_page": 100}).content.decode()
+    assert by_what.index(">手册9<") < by_what.index(">手册10<")
