@@ -43,6 +43,8 @@ class Importer:
     check_rows: Callable
     #: (rows, context) → dict of counts; writes every row (inside one transaction)
     apply: Callable
+    #: (key, value) → what the preview shows of a checked value (a stored code as its label)
+    shown: Callable | None = None
     #: the upload names its source (e.g. the State Council notice of a holiday schedule)
     needs_source: bool = False
     max_rows: int = 5000

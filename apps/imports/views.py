@@ -98,7 +98,7 @@ def preview(request, pk):
     rows = [
         {
             "number": row.number,
-            "cells": [_shown(c.key, row.values.get(c.key)) for c in importer.columns],
+            "cells": [_shown(importer, c.key, row.values.get(c.key)) for c in importer.columns],
             "errors": [
                 {"column": headers.get(e["column"], ""), "message": e["message"]}
                 for e in errors.get(row.number, [])
@@ -120,8 +120,11 @@ def preview(request, pk):
     )
 
 
-def _shown(key, value):
-    """What the preview shows of a cell: mobile numbers masked (personal data)."""
+def _shown(importer, key, value):
+    """What the preview shows of a cell: mobile numbers masked (personal data), codes as the
+    importer names them."""
+    if importer.shown is not None:
+        value = importer.shown(key, value)
     if key == "mobile" and value:
         return f"{value[:3]}****{value[-4:]}"
     if value is True:

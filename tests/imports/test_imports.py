@@ -96,6 +96,7 @@ def test_organisations_preview_lists_each_rows_errors_and_imports_nothing(city_a
     page = client.get(response["Location"]).content.decode()
     assert batch.error_count == 3 and 'data-testid="import-confirm-form"' not in page
     assert "Also in row 2 of this file." in page and "Unknown kind" in page
+    assert "implementing_agency" not in page  # the kind shows as its name, not its code
     refused = client.post(f"/imports/batches/{batch.pk}/confirm/", follow=True)
     assert "Nothing was imported" in refused.content.decode()
     assert not Organisation.unscoped.filter(name="安培培训中心").exists()
@@ -197,7 +198,9 @@ def test_a_holiday_schedule_is_imported_by_the_province_administrator(province_a
         ],
     )
     response = upload(client, "holidays", file, source="国办发明电〔2026〕7号")
-    form_submit(client, client.get(response["Location"]), "form[data-testid=import-confirm-form]")
+    preview = client.get(response["Location"])
+    assert "调休上班" in preview.content.decode() and ">working<" not in preview.content.decode()
+    form_submit(client, preview, "form[data-testid=import-confirm-form]")
     calendar = load_calendar()
     assert not calendar.is_working_day(datetime.date(2027, 2, 8))
     assert calendar.is_working_day(datetime.date(2027, 2, 20))

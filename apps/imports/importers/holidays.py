@@ -12,8 +12,10 @@ from apps.deadlines.services import holiday_schedule_save
 from ..registry import ImportColumn, Importer, importer_register
 from .common import is_province_user_admin
 
-HOLIDAY_WORDS = {"放假", "休", "holiday"}
-WORKING_WORDS = {"调休上班", "上班", "班", "working"}
+# The rows keep the schedule's own words (the State Council notice's), shown as such in the preview.
+HOLIDAY, WORKING = "放假", "调休上班"
+HOLIDAY_WORDS = {HOLIDAY, "休", "holiday"}
+WORKING_WORDS = {WORKING, "上班", "班", "working"}
 
 
 def _read(row, context):
@@ -26,9 +28,9 @@ def _read(row, context):
     values["date"] = day.isoformat() if day else values["date"]
     kind = values["kind"].lower()
     if kind in HOLIDAY_WORDS:
-        values["kind"] = "holiday"
+        values["kind"] = HOLIDAY
     elif kind in WORKING_WORDS:
-        values["kind"] = "working"
+        values["kind"] = WORKING
         if day and day.weekday() < 5:
             row.error("date", _("An adjusted working day (调休上班) is a Saturday or Sunday."))
     elif kind:
@@ -54,8 +56,8 @@ def _check(rows, context):
 
 
 def _apply(rows, context) -> dict:
-    holidays = sorted(r.values["date"] for r in rows if r.values["kind"] == "holiday")
-    working = sorted(r.values["date"] for r in rows if r.values["kind"] == "working")
+    holidays = sorted(r.values["date"] for r in rows if r.values["kind"] == HOLIDAY)
+    working = sorted(r.values["date"] for r in rows if r.values["kind"] == WORKING)
     year = int(rows[0].values["date"][:4])
     holiday_schedule_save(
         user=context.user,

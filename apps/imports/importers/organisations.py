@@ -122,6 +122,12 @@ def _apply(rows, context) -> dict:
     return {"created": created, "updated": updated, "unchanged": unchanged}
 
 
+def _shown(key, value):
+    if key == "kind" and value in OrganisationKind.values:
+        return str(OrganisationKind(value).label)
+    return value
+
+
 ORGANISATIONS = importer_register(
     Importer(
         kind="organisations",
@@ -155,5 +161,6 @@ ORGANISATIONS = importer_register(
         read_row=_read,
         check_rows=_check,
         apply=_apply,
+        shown=_shown,
     )
 )
