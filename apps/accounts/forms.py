@@ -105,6 +105,16 @@ class UserUpdateForm(BootstrapFormMixin, forms.Form):
     mobile = forms.CharField(label=_("Mobile number"), required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     second_factor_required = forms.BooleanField(label=_("Require a second factor"), required=False)
+    new_password = forms.CharField(
+        label=_("New initial password"),
+        widget=forms.PasswordInput,
+        strip=False,
+        required=False,
+        help_text=_(
+            "Only to give an account its first password (an imported expert has none) or to "
+            "replace a forgotten one; leave empty to keep the password. Hand it over in person."
+        ),
+    )
 
     def __init__(self, *args, roles, current_role, may_change_role, **kwargs):
         super().__init__(*args, **kwargs)

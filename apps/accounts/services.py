@@ -141,6 +141,14 @@ def user_update(*, admin: User, user: User, **changes) -> User:
             raise PermissionDenied(_("You cannot change your own role."))
         _check_may_grant(admin, changes["role"])
     mobile = changes.pop("mobile", None)
+    new_password = changes.pop("new_password", "")
+    if new_password:
+        # An initial password the administrator hands over (an imported expert has none); it
+        # ends the account's other sessions like any password change.
+        validate_password(new_password, user)
+        user.set_password(new_password)
+        user.password_changed_at = timezone.now()
+        user.session_generation += 1
     for field in ("full_name", "email", "role", "second_factor_required"):
         if field in changes:
             setattr(user, field, changes.pop(field))

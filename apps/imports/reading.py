@@ -3,7 +3,9 @@
 import datetime
 import io
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
@@ -34,6 +36,16 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
+def _header_names(column) -> set[str]:
+    """A column's header in every language of the site: a template downloaded in Chinese is
+    read by a user who has switched to English, and the other way round."""
+    names = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            names.add(str(column.header))
+    return names
+
+
 def rows_read(importer: Importer, content: bytes) -> list[RowResult]:
     """The filled rows of the first sheet (header in row 1, read by position as the template
     lays them out); a ValidationError when the file is no workbook, its header is not the
@@ -50,7 +62,9 @@ def rows_read(importer: Importer, content: bytes) -> list[RowResult]:
     lines = sheet.iter_rows(values_only=True)
     header = [cell_text(v).rstrip(" *") for v in list(next(lines, ()))[:width]]
     expected = [str(c.header) for c in importer.columns]
-    if header != expected:
+    if len(header) != width or not all(
+        name in _header_names(column) for name, column in zip(header, importer.columns, strict=True)
+    ):
         book.close()
         raise ValidationError(
             _("The first row must be the template's headers: %(headers)s.")

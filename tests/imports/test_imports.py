@@ -29,11 +29,13 @@ from tests.rendered_forms import form_submit
 pytestmark = pytest.mark.django_db
 
 
-def workbook(kind: str, rows: list[list]) -> SimpleUploadedFile:
+def workbook(kind: str, rows: list[list], language: str = "zh-hans") -> SimpleUploadedFile:
+    """The template as a user downloads it (in Chinese unless told), filled with `rows`."""
     importer = importer_get(kind)
     book = Workbook()
     sheet = book.active
-    sheet.append([str(c.header) + (" *" if c.required else "") for c in importer.columns])
+    with translation.override(language):
+        sheet.append([str(c.header) + (" *" if c.required else "") for c in importer.columns])
     for row in rows:
         sheet.append(row)
     buffer = io.BytesIO()
@@ -269,3 +271,23 @@ def test_a_discarded_upload_imports_nothing(city_admin):
     form_submit(client, preview, "form[data-testid=import-discard-form]")
     assert ImportBatch.unscoped.get().status == ImportStatus.DISCARDED
     assert not Organisation.unscoped.filter(credit_code=code).exists()
+
+
+def test_an_imported_expert_gets_a_first_password_on_the_account_page(province_admin):
+    pool = OrganisationFactory(
+        kind=OrganisationKind.EXPERT_POOL, jurisdiction=province_admin.organisation.jurisdiction
+    )
+    client = client_for(province_admin)
+    file = workbook("experts", [["expert_li", "李四", pool.credit_code, "", "", "矿山", "是"]])
+    uploaded = upload(client, "experts", file)
+    assert uploaded.status_code == 302, uploaded.content.decode()[-1500:]
+    form_submit(client, client.get(uploaded["Location"]), "form[data-testid=import-confirm-form]")
+    expert = User.unscoped.get(username="expert_li")
+    assert not expert.has_usable_password()
+    page = client.get(f"/users/{expert.pk}/")
+    response = form_submit(
+        client, page, "form[data-testid=user-form]", data={"new_password": "Zhuanjia#Li-2027"}
+    )
+    assert response.status_code == 302, response.content.decode()[-2500:]
+    expert.refresh_from_db()
+    assert expert.has_usable_password() and expert.check_password("Zhuanjia#Li-2027")
