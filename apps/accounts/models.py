@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -69,6 +70,9 @@ class ComplianceDocument(ProjectOwnedModel):
     """在案文件 — a signed document an organisation (or one of its people) must have on file."""
 
     jurisdiction_lookup = "organisation__jurisdiction"
+    # The organisation that filed it: its users are told when the office approves or returns
+    # it (apps.deadlines.notifications, through transition_apply).
+    organisation_lookup = "organisation"
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="compliance_documents"
@@ -108,6 +112,10 @@ class ComplianceDocument(ProjectOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.organisation} · {self.get_kind_display()}"
+
+    def get_absolute_url(self) -> str:
+        """The organisation's page, where its documents on file are listed."""
+        return reverse("manage:organisation_detail", args=[self.organisation_id])
 
     @classmethod
     def external_filter(cls, scope: Scope) -> Q | None:

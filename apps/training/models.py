@@ -389,6 +389,8 @@ class PresenceConfirmation(ProjectOwnedModel):
 
     jurisdiction_lookup = "session__training_class__project__jurisdiction"
     project_lookup = "session__training_class__project"
+    # The agency whose staff asked: its users are told when the office approves or rejects.
+    organisation_lookup = "requested_by__organisation"
 
     session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="confirmations")
     trainee = models.ForeignKey(Trainee, on_delete=models.PROTECT, related_name="confirmations")
