@@ -1,5 +1,6 @@
-"""The whole record of an archived project as one zip, written to a temporary file (never built
-in memory), for the office of the project's level:
+"""The whole record of an archived project as one zip, written to a file (never built in memory;
+the background build of `tasks.py` writes it to a temporary file of the worker and then into the
+platform's storage), for the office of the project's level:
 
 - `documents/…`: every version of every document of the project in the evidence store, copied
   from storage in chunks while hashed (a stored object whose hash no longer matches its address
@@ -11,6 +12,9 @@ in memory), for the office of the project's level:
   fields (position, previous hash, entry hash, key id) to check against the audit log;
 - `manifest.json` (written last): the project's summary and, for every other file, its path,
   size and SHA-256.
+
+`progress(done, total)` is called after every document and every other part, so that the page
+shows how far the build has got.
 """
 
 import csv
@@ -19,6 +23,7 @@ import io
 import json
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO
 
@@ -73,14 +78,17 @@ class _Writer:
         self.entries.append(Entry(path, size, sha256))
 
 
-def _documents(writer: _Writer, project) -> None:
-    storage = evidence_storage()
-    versions = (
+def _versions(project):
+    return (
         EvidenceVersion.objects.filter(evidence_file__project=project)
         .select_related("evidence_file", "blob")
         .order_by("evidence_file_id", "number")
     )
-    for version in versions:
+
+
+def _documents(writer: _Writer, project, step) -> None:
+    storage = evidence_storage()
+    for version in _versions(project):
         ef = version.evidence_file
         path = (
             f"documents/{_safe(ef.purpose)}/{ef.pk}-{_safe(ef.title)}/"
@@ -88,6 +96,7 @@ def _documents(writer: _Writer, project) -> None:
         )
         with storage.open(version.blob.storage_name, "rb") as source:
             writer.add_stream(path, source, expected_sha256=version.blob.sha256)
+        step()
 
 
 def _acceptance_form(writer: _Writer, project) -> None:
@@ -162,7 +171,8 @@ def audit_rows(project) -> list[dict]:
     return rows
 
 
-def _audit_trail(writer: _Writer, project) -> int:
+def _audit_trail(writer: _Writer, project) -> tuple[int, int]:
+    """Writes the trail; returns how many entries it holds and the last one's id."""
     rows = audit_rows(project)
     writer.add_bytes(
         "audit/audit_trail.json",
@@ -175,7 +185,7 @@ def _audit_trail(writer: _Writer, project) -> int:
         changes = "；".join(f"{c['field']}: {c['before']} → {c['after']}" for c in row["changes"])
         table.writerow(row | {"changes": changes})
     writer.add_bytes("audit/audit_trail.csv", ("\ufeff" + text.getvalue()).encode("utf-8"))
-    return len(rows)
+    return len(rows), (rows[-1]["id"] if rows else 0)
 
 
 def project_summary(project) -> dict:
@@ -196,32 +206,69 @@ def project_summary(project) -> dict:
     }
 
 
-def archive_zip_write(*, project, generated_by: str = "") -> IO[bytes]:
+#: parts of a zip besides its documents: the acceptance form, completeness.json, the audit
+#: trail and the manifest
+OTHER_PARTS = 4
+
+
+def archive_parts_count(project) -> int:
+    """How many steps a build of `project`'s zip takes (its progress total)."""
+    return _versions(project).count() + OTHER_PARTS
+
+
+def archive_zip_build(
+    *,
+    project,
+    target: IO[bytes],
+    generated_by: str = "",
+    progress: Callable[[int, int], None] | None = None,
+) -> dict:
+    """Writes the zip of `project`'s record into `target` (a writable binary file); returns the
+    manifest (with `audit_last_id`, the last audit entry the trail holds)."""
+    total = archive_parts_count(project)
+    done = 0
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(min(done, total), total)
+
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        writer = _Writer(archive)
+        _documents(writer, project, step)
+        _acceptance_form(writer, project)
+        step()
+        writer.add_bytes(
+            "completeness.json",
+            json.dumps(
+                project_completeness(project).as_dict(), ensure_ascii=False, indent=1
+            ).encode("utf-8"),
+        )
+        step()
+        audit_count, audit_last_id = _audit_trail(writer, project)
+        step()
+        manifest = {
+            "project": project_summary(project),
+            "generated_at": timezone.localtime().isoformat(),
+            "generated_by": generated_by,
+            "audit_entries": audit_count,
+            "audit_last_id": audit_last_id,
+            "files": [{"path": e.path, "size": e.size, "sha256": e.sha256} for e in writer.entries],
+        }
+        archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
+        step()
+    return manifest
+
+
+def archive_zip_write(*, project, generated_by: str = "", progress=None) -> IO[bytes]:
     """The record as a zip in a temporary file (on disk), positioned at its start; the caller
     closes it (which deletes it)."""
     target = tempfile.TemporaryFile(suffix=".zip")  # noqa: SIM115 — returned open, to stream
     try:
-        with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            writer = _Writer(archive)
-            _documents(writer, project)
-            _acceptance_form(writer, project)
-            writer.add_bytes(
-                "completeness.json",
-                json.dumps(
-                    project_completeness(project).as_dict(), ensure_ascii=False, indent=1
-                ).encode("utf-8"),
-            )
-            audit_count = _audit_trail(writer, project)
-            manifest = {
-                "project": project_summary(project),
-                "generated_at": timezone.localtime().isoformat(),
-                "generated_by": generated_by,
-                "audit_entries": audit_count,
-                "files": [
-                    {"path": e.path, "size": e.size, "sha256": e.sha256} for e in writer.entries
-                ],
-            }
-            archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
+        archive_zip_build(
+            project=project, target=target, generated_by=generated_by, progress=progress
+        )
     except BaseException:
         target.close()
         raise

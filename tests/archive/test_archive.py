@@ -19,7 +19,6 @@ from django.urls import reverse
 from apps.acceptance import services as acceptance
 from apps.archive import completeness, services
 from apps.audit.models import AuditEntry
-from apps.checklists.engine import ChecklistResult, ItemResult, checklist_evaluate
 from apps.contracts.services import payment_record
 from apps.evidence.models import EvidenceFile
 from apps.evidence.services import evidence_upload
@@ -49,25 +48,6 @@ def _accepted_and_paid(w, clock):
     w.project.refresh_from_db()
     application.refresh_from_db()
     return application
-
-
-@pytest.fixture
-def all_met(monkeypatch):
-    """Every checklist item met, as if every document of every stage were on the platform;
-    the stage records themselves (procurement, package, accepted application, ledger) are
-    still checked for real."""
-
-    def evaluate_met(*, code, subject, context=None):
-        result = checklist_evaluate(code=code, subject=subject, context=context)
-        return ChecklistResult(
-            checklist=result.checklist,
-            results=tuple(
-                ItemResult(item=r.item, met=True, detail=r.detail, links=r.links)
-                for r in result.results
-            ),
-        )
-
-    monkeypatch.setattr(completeness, "checklist_evaluate", evaluate_met)
 
 
 def _package(w):
@@ -215,11 +195,16 @@ def test_a_direct_change_to_an_archived_projects_row_is_refused(world, all_met):
     assert ProjectParticipant.objects.filter(pk=participant.pk).exists()
 
 
-def test_the_office_downloads_the_whole_record_with_matching_hashes(world, all_met, client):
+def test_the_office_downloads_the_whole_record_with_matching_hashes(
+    world, all_met, client, django_capture_on_commit_callbacks
+):
     a, b, clock = world
     application = _archived(a, clock)
     url = reverse("archive:download", args=[a.project.pk])
     client.force_login(a.office)
+    page = client.get(reverse("archive:project", args=[a.project.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        form_submit(client, page, "form[data-testid=archive-bundle-form]")
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
@@ -298,7 +283,7 @@ def test_the_evaluation_agency_archives_from_the_page(world, all_met, client):
     assert a.project.stage == ProjectStage.ARCHIVED
     client.force_login(a.office)
     page = client.get(reverse("archive:project", args=[a.project.pk]))
-    assert b'data-testid="archive-download"' in page.content
+    assert b'data-testid="archive-bundle-form"' in page.content
     assert b'data-testid="archive-form"' not in page.content
 
 

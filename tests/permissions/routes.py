@@ -593,6 +593,12 @@ ROUTES: dict[str, Rule] = {
     ),
     # The office of the project's level, once archived: before that 403 after the look-up.
     "archive:download": rule(PROJECT, {"project_pk": "acceptance_project"}),
+    # The office of the project's level: asks for the record's zip (refused with a message
+    # before the archive: 302) and polls its build (world: a queued build of the project).
+    "archive:bundle_request": rule(
+        PROJECT, {"project_pk": "acceptance_project"}, target="acceptance_project"
+    ),
+    "archive:bundle_progress": rule(PROJECT, {"project_pk": "acceptance_project"}),
     # --- supervision (apps.supervision; owned by the supervision helper) -------------------
     "supervision:inspections": rule(LIST),
     "supervision:project": rule(PROJECT, {"project_pk": "training_project"}),

@@ -565,6 +565,17 @@ def _acceptance_chain(city: City) -> None:
         summary=f"{city.mark}培训完成",
         form_file=pdf("apply.pdf"),
     )
+    from django.utils import timezone
+
+    from apps.archive.models import ArchiveBundle
+
+    # A build of the record's zip waiting for the worker (its progress route).
+    o["archive_bundle"] = ArchiveBundle.unscoped.create(
+        jurisdiction=project.jurisdiction,
+        project=project,
+        requested_by=u[Role.OFFICE],
+        requested_at=timezone.now(),
+    )
 
 
 # --- end of acceptance and archive ------------------------------------------------------------
