@@ -1,7 +1,10 @@
 """Restore of a backup (apps.operations.backup) into an empty installation, then the proof that
 it is the same: every file against the manifest before anything is touched, every table's row
 count and digest after, every evidence file read back from the store, and the audit chain
-verified in full against the checkpoints that came with the backup.
+verified in full against the checkpoints that came with the backup. A restore that verified
+then records itself (`RestoreRecord`: who ran it — the `--actor` account or the OS user — the
+manifest's SHA-256 and the counts verified); its audit entry is chained after the restored
+entries, so the chain stays intact and says that it was restored.
 
 The audit checkpoints of the backup go back into WIPP_AUDIT_CHECKPOINT_DIR. A checkpoint there
 that the backup does not have (written after the backup was taken) is kept, never deleted: the
@@ -9,6 +12,7 @@ verification then reports the log as truncated after the backup's last entry —
 truth about a restore that lost those entries (deploy/RUNBOOK.md says what to do).
 """
 
+import getpass
 import json
 import shutil
 import sqlite3
@@ -21,6 +25,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
 from apps.audit.chain import signature_valid
+from apps.core.context import ActorContext, acting_as, actor_for_user
 
 from .backup import (
     CHECKPOINT_DIR,
@@ -52,6 +57,9 @@ class RestoreReport:
     audit_entries_checked: int = 0
     audit_pending: int = 0
     extra_checkpoints: list[str] = field(default_factory=list)
+    record_id: int | None = None
+    record_position: int | None = None
+    actor_missing: str = ""
 
     @property
     def intact(self) -> bool:
@@ -241,8 +249,60 @@ def _audit_verify(report: RestoreReport) -> None:
     report.audit_pending = record.pending
 
 
+def os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for the process's uid (a bare container)
+        import os
+
+        return f"uid {os.getuid()}"
+
+
+def restore_record(
+    report: RestoreReport, *, directory: Path, manifest: dict, actor: str = ""
+) -> None:
+    """Writes the `RestoreRecord` of a verified restore as the `actor` account of the restored
+    installation (else the OS user), and chains its audit entry at once."""
+    from apps.accounts.models import User
+    from apps.audit.models import AuditEntry
+    from apps.audit.sequencer import audit_chain_pending
+
+    from .models import RestoreRecord
+
+    account = User.unscoped.filter(username=actor).first() if actor else None
+    if actor and account is None:
+        report.actor_missing = actor
+    if account is not None:
+        context = actor_for_user(account, via="system")
+        run_by = account.get_username()
+    else:
+        run_by = f"os:{os_user()}"
+        context = ActorContext(username=run_by, via="system")
+    with acting_as(context):
+        record = RestoreRecord.objects.create(
+            restored_at=timezone.now(),
+            run_by=run_by,
+            account=account,
+            source=str(directory.resolve())[:500],
+            manifest_sha256=file_sha256(directory / MANIFEST),
+            backup_created_at=str(manifest.get("created_at", ""))[:40],
+            vendor=manifest["vendor"],
+            tables=report.tables,
+            rows=report.rows,
+            files=len(manifest["files"]),
+            audit_entries_checked=report.audit_entries_checked,
+        )
+    audit_chain_pending()
+    report.record_id = record.pk
+    report.record_position = (
+        AuditEntry.unscoped.filter(object_type=RestoreRecord._meta.label, object_id=str(record.pk))
+        .values_list("chained_seq", flat=True)
+        .first()
+    )
+
+
 def backup_restore(
-    directory: Path, *, force: bool = False, alias: str = DEFAULT_DB_ALIAS
+    directory: Path, *, force: bool = False, alias: str = DEFAULT_DB_ALIAS, actor: str = ""
 ) -> RestoreReport:
     directory = Path(directory)
     connection = connections[alias]
@@ -285,4 +345,6 @@ def backup_restore(
     report.file_mismatches = evidence_check(manifest)
     report.extra_checkpoints = _extra_checkpoints(manifest)
     _audit_verify(report)
+    if report.intact:
+        restore_record(report, directory=directory, manifest=manifest, actor=actor)
     return report

@@ -10,7 +10,9 @@ class Command(BaseCommand):
     help = (
         "Restore a backup (manage.py backup) into an empty installation, then verify it: the "
         "manifest's signature and files, each table's rows and SHA-256, each evidence file, "
-        "and the audit chain in full. Exits non-zero when anything differs."
+        "and the audit chain in full. Exits non-zero when anything differs. A verified "
+        "restore is recorded in the audit log as --actor (an account of the restored "
+        "installation), else as the OS user."
     )
 
     def add_arguments(self, parser):
@@ -18,10 +20,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force", action="store_true", help="replace an installation that is not empty"
         )
+        parser.add_argument(
+            "--actor",
+            default="",
+            help="username of the account (in the backup) the restore is recorded as; "
+            "default: the OS user running the command",
+        )
 
-    def handle(self, *args, directory, force=False, **options):
+    def handle(self, *args, directory, force=False, actor="", **options):
         try:
-            report = backup_restore(Path(directory), force=force)
+            report = backup_restore(Path(directory), force=force, actor=actor)
         except BackupError as error:
             raise CommandError(f"Not restored: {error}") from error
         self.stdout.write(
@@ -42,3 +50,12 @@ class Command(BaseCommand):
         if not report.intact:
             raise CommandError("The restored installation does NOT match the backup.")
         self.stdout.write(self.style.SUCCESS("Restore verified: the installation matches."))
+        if report.actor_missing:
+            self.stdout.write(
+                f"No account {report.actor_missing!r} in the restored installation: "
+                "the restore is recorded as the OS user."
+            )
+        self.stdout.write(
+            f"Recorded in the audit log: restore #{report.record_id}, chain position "
+            f"{report.record_position}."
+        )
