@@ -17,9 +17,11 @@ from django.views.decorators.http import require_POST
 from apps.accounts.models import Organisation
 from apps.accounts.roles import OrganisationKind, Role
 from apps.core.forms import messages_add_service_errors, service_error_dict
+from apps.core.lists import city_choices, list_page
 from apps.jurisdictions.models import Jurisdiction
 
 from . import exports, selectors, services
+from .api.views import AdjustmentFilter, ArrangementFilter
 from .models import (
     AdjustmentGround,
     AdjustmentKind,
@@ -404,11 +406,30 @@ def arrangement_list(request):
             return redirect("determination:arrangements")
         messages.success(request, _("The arrangement is compiled from the filed lists."))
         return redirect("determination:arrangement", pk=arrangement.pk)
+    visible = selectors.arrangements(user=request.user)
+    listing = list_page(
+        request,
+        visible,
+        filterset_class=ArrangementFilter,
+        search=("title",),
+        sorts={
+            "year": "year",
+            "title": "title",
+            "province": "province__code",
+            "status": "status",
+            "published": "published_at",
+        },
+        default_sort="-year",
+    )
     return render(
         request,
         "determination/arrangements.html",
         {
-            "arrangements": selectors.arrangements(user=request.user),
+            "listing": listing,
+            "provinces": Jurisdiction.objects.filter(pk__in=visible.values("province_id")).order_by(
+                "code"
+            ),
+            "statuses": ArrangementStatus.choices,
             "may_compile": request.user.is_superuser or _is_root_office(request.user),
             "next_year": timezone.localdate().year + 1,
         },
@@ -484,10 +505,31 @@ def arrangement_publish(request, pk):
 @login_required
 def adjustment_list(request):
     _require_reader(request.user)
+    listing = list_page(
+        request,
+        selectors.adjustments(user=request.user),
+        filterset_class=AdjustmentFilter,
+        city_field="jurisdiction__code",
+        search=("number", "subject", "reason", "new_project_name"),
+        sorts={
+            "number": "number",
+            "kind": "kind",
+            "subject": "subject",
+            "city": "jurisdiction__code",
+            "status": "status",
+            "requested": "requested_at",
+        },
+        default_sort="-requested",
+    )
     return render(
         request,
         "determination/adjustments.html",
-        {"adjustments": selectors.adjustments(user=request.user)},
+        {
+            "listing": listing,
+            "cities": city_choices(request.user),
+            "kinds": AdjustmentKind.choices,
+            "statuses": AdjustmentStatus.choices,
+        },
     )
 
 

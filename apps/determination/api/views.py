@@ -119,12 +119,13 @@ class ArrangementEntryViewSet(ScopedReadOnlyViewSet):
 
 class AdjustmentFilter(filters.FilterSet):
     arrangement = IdFilter(field_name="arrangement_id")
+    year = filters.NumberFilter(field_name="arrangement__year")
     kind = filters.ChoiceFilter(choices=AdjustmentKind.choices)
     status = filters.ChoiceFilter(choices=AdjustmentStatus.choices)
 
     class Meta:
         model = Adjustment
-        fields = ["arrangement", "kind", "status"]
+        fields = ["arrangement", "year", "kind", "status"]
 
 
 class AdjustmentViewSet(ScopedReadOnlyViewSet):
