@@ -17,20 +17,94 @@ A view builds its queryset (scoped with `.for_user`) and hands it over:
 and the template uses `{% load lists %}`, `{% sort_header listing "code" _("Number") %}` in
 the header row, `{% include "includes/list_search.html" %}` above the table and
 `{% include "includes/list_pager.html" %}` below it (page size choice, count, pager).
+
+Two lists on one page (the deadlines page: overdue and upcoming) each take a `prefix`: their
+page, page size and sort are then `?overdue_page=`, `?overdue_per_page=`, `?overdue_sort=`, and
+each list's links keep the other list's; the search and the filters stay shared (one search
+box narrows both lists). A list too large to count exactly (the audit log: a million entries at
+province scale, and COUNT(*) over them is a full scan on PostgreSQL) takes `count_limit`: it
+counts at most that many rows and then says "more than N"; its pager goes on page by page
+(each page reads one row more to know whether a next one exists) and has no "last" link. A
+small list computed in Python (a plain list instead of a queryset) is searched and sorted on
+its items' attributes, for one behaviour on every list.
 """
 
 from dataclasses import dataclass, field
-from functools import reduce
+from functools import cached_property, reduce
 from operator import or_
 from urllib.parse import urlencode
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import InvalidPage, Page, Paginator
 from django.db.models import Q, QuerySet
 
 PAGE_SIZES = (25, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 50
 #: query parameters the helper owns; every other one is a filter and is kept in its links
 OWN_PARAMETERS = ("page", "per_page", "sort")
+
+
+class CappedPage(Page):
+    """A page of a list counted only up to a limit: whether a next page exists is read from
+    the rows (one more than the page shows), not from a total."""
+
+    def __init__(self, object_list, number, paginator, has_more: bool):
+        super().__init__(object_list, number, paginator)
+        self.has_more = has_more
+
+    def has_next(self) -> bool:
+        return self.has_more
+
+    def end_index(self) -> int:
+        return self.start_index() + len(self.object_list) - 1 if self.object_list else 0
+
+
+class CappedPaginator(Paginator):
+    """Counts at most `count_limit` rows (one bounded COUNT over a LIMIT subquery); beyond it
+    `capped` is true and any page number is served (an empty page past the end)."""
+
+    def __init__(self, object_list, per_page, count_limit: int):
+        super().__init__(object_list, per_page)
+        self.count_limit = count_limit
+
+    @cached_property
+    def _counted(self) -> int:
+        return self.object_list[: self.count_limit + 1].count()
+
+    @property
+    def count(self) -> int:
+        return min(self._counted, self.count_limit)
+
+    @property
+    def capped(self) -> bool:
+        return self._counted > self.count_limit
+
+    def validate_number(self, number):
+        if not self.capped:
+            return super().validate_number(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError) as exc:
+            raise InvalidPage from exc
+        if number < 1:
+            raise InvalidPage
+        return number
+
+    def get_page(self, number):
+        if not self.capped:
+            return super().get_page(number)
+        try:
+            number = self.validate_number(number)
+        except InvalidPage:
+            number = 1
+        return self.page(number)
+
+    def page(self, number):
+        if not self.capped:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        return CappedPage(rows[: self.per_page], number, self, len(rows) > self.per_page)
 
 
 @dataclass
@@ -42,20 +116,37 @@ class Listing:
     params: dict  # the filters and search as given, without page, size and sort
     sorts: dict = field(default_factory=dict)
     filterset: object = None
+    prefix: str = ""  # before "page", "per_page" and "sort" when a page has two lists
 
     @property
     def count(self) -> int:
         return self.page.paginator.count
 
+    @property
+    def capped(self) -> bool:
+        """More rows match than the list counts (see `count_limit`): the count is a floor."""
+        return getattr(self.page.paginator, "capped", False)
+
+    @property
+    def num_pages(self):
+        """The number of pages, or None when the list is not counted to its end."""
+        return None if self.capped else self.page.paginator.num_pages
+
+    @property
+    def paged(self) -> bool:
+        return self.capped or self.page.paginator.num_pages > 1
+
     def url(self, **changes) -> str:
-        """The query string of this list with `changes` (None drops a parameter)."""
-        values = {**self.params, "sort": self.sort, "per_page": self.per_page}
+        """The query string of this list with `changes` to its own page, per_page and sort
+        (None drops a parameter); the other parameters of the page are kept."""
+        own = {"sort": self.sort, "per_page": self.per_page}
         if self.page.number > 1:
-            values["page"] = self.page.number
-        values.update(changes)
+            own["page"] = self.page.number
+        own.update(changes)
+        if own.get("per_page") == DEFAULT_PAGE_SIZE:
+            own.pop("per_page")
+        values = {**self.params, **{f"{self.prefix}{k}": v for k, v in own.items()}}
         values = {k: v for k, v in values.items() if v not in (None, "")}
-        if values.get("per_page") == DEFAULT_PAGE_SIZE:
-            values.pop("per_page")
         return "?" + urlencode(values)
 
     @property
@@ -72,7 +163,7 @@ class Listing:
 
     @property
     def last_url(self) -> str:
-        return self.url(page=self.page.paginator.num_pages)
+        return "" if self.capped else self.url(page=self.page.paginator.num_pages)
 
     @property
     def page_sizes(self) -> list[tuple[int, str, bool]]:
@@ -83,11 +174,11 @@ class Listing:
     @property
     def hidden_filters(self) -> list[tuple[str, str]]:
         """Parameters a search form must carry so a search keeps the other filters."""
-        kept = {k: v for k, v in self.params.items() if k != "q" and v}
+        kept = {k: v for k, v in self.params.items() if k != "q" and v and not _is_page(k)}
         if self.sort:
-            kept["sort"] = self.sort
+            kept[f"{self.prefix}sort"] = self.sort
         if self.per_page != DEFAULT_PAGE_SIZE:
-            kept["per_page"] = self.per_page
+            kept[f"{self.prefix}per_page"] = self.per_page
         return list(kept.items())
 
     def header(self, key: str) -> dict:
@@ -101,6 +192,11 @@ class Listing:
             "descending": descending,
             "aria_sort": ("descending" if descending else "ascending") if current else "none",
         }
+
+
+def _is_page(name: str) -> bool:
+    """A page number parameter of any list of the page (a new search starts at page 1)."""
+    return name == "page" or (name.endswith("_page") and not name.endswith("per_page"))
 
 
 def _page_size(raw) -> int:
@@ -122,13 +218,15 @@ def search_q(fields, text: str) -> Q:
 
 def list_page(
     request,
-    queryset: QuerySet,
+    queryset,
     *,
     sorts: dict[str, str | tuple],
     default_sort: str,
     filterset_class=None,
     search=(),
     city_field: str = "",
+    prefix: str = "",
+    count_limit: int | None = None,
 ) -> Listing:
     """Filters, searches, sorts and pages `queryset` from the request's query string.
 
@@ -136,28 +234,44 @@ def list_page(
     key falls back to `default_sort`. Ties are broken by the primary key so pages never repeat
     or skip a row. An invalid filter value leaves the FilterSet's form with its error (shown by
     the page) and lists nothing rather than everything. `city_field` (a lookup to the row's
-    division code) adds the city filter (?jurisdiction=<code>) to a FilterSet without one."""
-    params = {k: v for k, v in request.GET.items() if k not in OWN_PARAMETERS}
+    division code) adds the city filter (?jurisdiction=<code>) to a FilterSet without one.
+    `prefix` names this list's page, page size and sort when a page shows two lists;
+    `count_limit` counts at most that many rows (see the module's docstring). `queryset` may be
+    a plain list of objects (a small computed list): `search`, `sorts` and `city_field` then
+    name attributes (dotted), and there is no FilterSet."""
+    own = {f"{prefix}{name}" for name in OWN_PARAMETERS}
+    params = {k: v for k, v in request.GET.items() if k not in own}
+    in_python = not isinstance(queryset, QuerySet)
+    if in_python and filterset_class is not None:
+        raise TypeError("A FilterSet filters a queryset, not a list.")
     filterset = None
     if filterset_class is not None:
         filterset = filterset_class(request.GET, queryset=queryset, request=request)
         queryset = filterset.qs if filterset.is_valid() else queryset.none()
     city = request.GET.get("jurisdiction", "").strip()
-    if city_field and city:
-        queryset = queryset.filter(**{city_field: city})
     text = request.GET.get("q", "").strip()
-    if search and text:
-        queryset = queryset.filter(search_q(search, text))
-    sort = request.GET.get("sort", "") or default_sort
+    sort = request.GET.get(f"{prefix}sort", "") or default_sort
     if sort.lstrip("-") not in sorts:
         sort = default_sort
     fields = sorts[sort.lstrip("-")]
     fields = (fields,) if isinstance(fields, str) else tuple(fields)
-    prefix = "-" if sort.startswith("-") else ""
-    ordering = [f"{prefix}{name}" for name in fields] + [f"{prefix}pk"]
-    per_page = _page_size(request.GET.get("per_page"))
-    paginator = Paginator(queryset.order_by(*ordering), per_page)
-    page = paginator.get_page(request.GET.get("page"))
+    descending = sort.startswith("-")
+    if in_python:
+        rows = _python_rows(queryset, city_field, city, search, text)
+        ordered = sorted(rows, key=lambda row: _sort_key(row, fields), reverse=descending)
+    else:
+        if city_field and city:
+            queryset = queryset.filter(**{city_field: city})
+        if search and text:
+            queryset = queryset.filter(search_q(search, text))
+        sign = "-" if descending else ""
+        ordered = queryset.order_by(*[f"{sign}{name}" for name in fields], f"{sign}pk")
+    per_page = _page_size(request.GET.get(f"{prefix}per_page"))
+    if count_limit and not in_python:
+        paginator = CappedPaginator(ordered, per_page, count_limit)
+    else:
+        paginator = Paginator(ordered, per_page)
+    page = paginator.get_page(request.GET.get(f"{prefix}page"))
     return Listing(
         page=page,
         sort=sort,
@@ -166,7 +280,35 @@ def list_page(
         params=params,
         sorts=sorts,
         filterset=filterset,
+        prefix=prefix,
     )
+
+
+def _attribute(row, dotted: str):
+    for name in dotted.split("."):
+        row = getattr(row, name, None)
+        if row is None:
+            return None
+    return row
+
+
+def _python_rows(rows, city_field: str, city: str, search, text: str) -> list:
+    rows = list(rows)
+    if city_field and city:
+        rows = [row for row in rows if str(_attribute(row, city_field)) == city]
+    for word in text.casefold().split() if search else ():
+        rows = [
+            row
+            for row in rows
+            if any(word in str(_attribute(row, name) or "").casefold() for name in search)
+        ]
+    return rows
+
+
+def _sort_key(row, fields) -> tuple:
+    """Empty values first (as PostgreSQL's NULLS FIRST on a descending sort, reversed)."""
+    values = [_attribute(row, name) for name in fields]
+    return tuple((value is not None, value if value is not None else 0) for value in values)
 
 
 def city_choices(user) -> list[tuple[str, str]]:

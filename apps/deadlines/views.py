@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -9,31 +8,61 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core.forms import form_add_service_errors
-from apps.core.lists import list_page
+from apps.core.lists import city_choices, list_page
 
 from . import selectors, services
+from .api.views import DeadlineFilter
 from .forms import HolidayScheduleForm
-from .models import Deadline, HolidaySchedule, Notification
+from .models import Deadline, DeadlineStatus, HolidaySchedule, Notification
 
 YEARS = range(2000, 2101)
 
 
-MINE_PAGE = 50
+#: the columns both lists of "my deadlines" sort by
+MINE_SORTS = {
+    "due": "due_on",
+    "rule": ("rule__label", "rule__code"),
+    "city": "jurisdiction__code",
+    "subject": "subject_label",
+}
+MINE_SEARCH = ("subject_label", "rule__label", "rule__code")
+
+
+def _mine_listing(request, queryset, prefix: str):
+    return list_page(
+        request,
+        queryset,
+        filterset_class=DeadlineFilter,
+        city_field="jurisdiction__code",
+        search=MINE_SEARCH,
+        sorts=MINE_SORTS,
+        default_sort="due",
+        prefix=prefix,
+    )
 
 
 @login_required
 def deadline_mine(request):
-    """Overdue and upcoming deadlines, each list paged on its own (`?overdue=N`,
-    `?upcoming=N`): a province office with thousands of duties reads one page of each."""
+    """Overdue and upcoming deadlines, each list sorted and paged on its own
+    (`?overdue_page=N&overdue_sort=-due`, `?upcoming_…`), one search box and filter for both:
+    a province office with thousands of duties reads one page of each, in a fixed number of
+    queries."""
     today = timezone.localdate()
-    overdue = Paginator(selectors.deadlines_overdue(user=request.user, today=today), MINE_PAGE)
-    upcoming = Paginator(selectors.deadlines_upcoming(user=request.user, today=today), MINE_PAGE)
+    overdue = _mine_listing(
+        request, selectors.deadlines_overdue(user=request.user, today=today), "overdue_"
+    )
+    upcoming = _mine_listing(
+        request, selectors.deadlines_upcoming(user=request.user, today=today), "upcoming_"
+    )
     return render(
         request,
         "deadlines/mine.html",
         {
-            "overdue": overdue.get_page(request.GET.get("overdue")),
-            "upcoming": upcoming.get_page(request.GET.get("upcoming")),
+            "overdue": overdue,
+            "upcoming": upcoming,
+            "listing": overdue,  # the search box and filters (shared by both lists)
+            "cities": city_choices(request.user),
+            "statuses": DeadlineStatus.choices,
             "today": today,
             "upcoming_days": selectors.UPCOMING_DAYS,
             "unread": selectors.unread_notification_count(user=request.user),
@@ -61,14 +90,20 @@ def _holiday_administrator(request) -> None:
 def holiday_schedule_list(request):
     _holiday_administrator(request)
     first, last = selectors.calendar_library_years()
+    # A few dozen years at most, computed (entered schedules and the calendar data's years):
+    # through the list helper as a plain list, for the same search, sort and pager as
+    # every list.
+    listing = list_page(
+        request,
+        selectors.holiday_schedule_list(),
+        search=("year", "schedule.source"),
+        sorts={"year": "year", "source": ("source", "year")},
+        default_sort="-year",
+    )
     return render(
         request,
         "deadlines/holiday_list.html",
-        {
-            "years": selectors.holiday_schedule_list(),
-            "library_first": first,
-            "library_last": last,
-        },
+        {"listing": listing, "library_first": first, "library_last": last},
     )
 
 
