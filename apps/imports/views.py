@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Case, CharField, F, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -10,13 +11,16 @@ from django.views.decorators.http import require_POST
 
 from apps.core.excel import XLSX
 from apps.core.forms import form_add_service_errors
+from apps.core.lists import list_page
 
 from . import selectors, services
+from .filters import ImportBatchFilter
 from .forms import ImportUploadForm
 from .models import ImportBatch, ImportStatus
 from .reading import template_bytes
 from .registry import importer_get, importers_for
 
+PREVIEW_PAGE = 100
 RESULT_LABELS = {
     "created": gettext_lazy("created"),
     "updated": gettext_lazy("updated"),
@@ -42,11 +46,41 @@ def index(request):
     importers = importers_for(request.user)
     if not importers:
         raise PermissionDenied
-    page = Paginator(selectors.batches_for(user=request.user), 20).get_page(request.GET.get("page"))
-    labels = {i.kind: i.label for i in importers}
-    for batch in page.object_list:
-        batch.kind_label = labels.get(batch.kind, batch.kind)
-    return render(request, "imports/index.html", {"importers": importers, "page": page})
+    # Only the user's own uploads (all of the user's jurisdiction): no city filter here.
+    labels = {i.kind: str(i.label) for i in importers}
+    # The kind by its name in the user's language, to search and sort by (a code otherwise).
+    named = selectors.batches_for(user=request.user).annotate(
+        kind_label=Case(
+            *(When(kind=kind, then=Value(label)) for kind, label in labels.items()),
+            default=F("kind"),
+            output_field=CharField(),
+        )
+    )
+    listing = list_page(
+        request,
+        named,
+        filterset_class=ImportBatchFilter,
+        search=("file_name", "kind_label", "source"),
+        sorts={
+            "file": "file_name",
+            "kind": "kind_label",
+            "rows": "row_count",
+            "errors": "error_count",
+            "status": "status",
+            "uploaded": "uploaded_at",
+        },
+        default_sort="-uploaded",
+    )
+    return render(
+        request,
+        "imports/index.html",
+        {
+            "importers": importers,
+            "listing": listing,
+            "kinds": list(labels.items()),
+            "statuses": ImportStatus.choices,
+        },
+    )
 
 
 @login_required
@@ -95,7 +129,9 @@ def preview(request, pk):
     for error in batch.errors:
         errors.setdefault(error["row"], []).append(error)
     headers = {c.key: c.header for c in importer.columns}
-    rows = [
+    # A fixed page of rows; the count and the pager reach every row of the file.
+    page = Paginator(services.batch_rows(batch), PREVIEW_PAGE).get_page(request.GET.get("page"))
+    page.object_list = [
         {
             "number": row.number,
             "cells": [_shown(importer, c.key, row.values.get(c.key)) for c in importer.columns],
@@ -104,9 +140,8 @@ def preview(request, pk):
                 for e in errors.get(row.number, [])
             ],
         }
-        for row in services.batch_rows(batch)
+        for row in page.object_list
     ]
-    page = Paginator(rows, 100).get_page(request.GET.get("page"))
     return render(
         request,
         "imports/preview.html",
