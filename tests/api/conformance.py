@@ -21,11 +21,33 @@ from schemathesis.core.transport import Response
 from apps.accounts.services import api_client_create
 from tests.factories import ProjectFactory, UserFactory
 
+PROBLEM_FIELDS = {"type", "title", "status", "detail", "code"}
+
+
+@schemathesis.check
+def problem_shape(ctx, response, case):
+    """Every error answer is problem details (issue 16 item 5): `application/problem+json`,
+    the five fields, `status` equal to the HTTP status, `type` naming the `code`."""
+    if response.status_code < 400:
+        return True
+    content_type = (response.headers.get("content-type") or [""])[0]
+    if not content_type.startswith("application/problem+json"):
+        raise AssertionError(f"{response.status_code} answered as {content_type!r}")
+    body = response.json()
+    missing = PROBLEM_FIELDS - set(body) if isinstance(body, dict) else PROBLEM_FIELDS
+    if missing:
+        raise AssertionError(f"problem details without {sorted(missing)}: {body!r}"[:500])
+    if body["status"] != response.status_code or body["type"] != f"urn:wipp:problem:{body['code']}":
+        raise AssertionError(f"inconsistent problem details: {body!r}"[:500])
+    return True
+
+
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
     content_type_conformance,
     response_schema_conformance,
+    problem_shape,
 ]
 
 

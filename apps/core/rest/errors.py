@@ -6,7 +6,9 @@ Every 4xx answer of `/api/v1/` is an object with
 - `title`: the kind in words, `status`: the HTTP status, `detail`: what went wrong here,
 - `code`: a stable machine code (`invalid`, `not_found`, `permission_denied`,
   `not_authenticated`, `authentication_failed`, `throttled`, `method_not_allowed`,
-  `unsupported_media_type`, `not_acceptable`, `parse_error`, `conflict`, `batch_rejected`),
+  `unsupported_media_type`, `not_acceptable`, `parse_error`, `conflict`, `batch_rejected`,
+  `csrf_failed`, and outside DRF (apps.core.rest.problems) `second_factor_required`,
+  `password_expired`, `locked_out`, `server_error`),
 - `errors` (validation problems only): the field errors, keyed like the request body — nested
   rows as lists in the same order (`{"team": [{}, {"is_leader": ["…"]}]}`), `non_field_errors`
   for the object as a whole; a batch lists its bad rows (`[{"row": 3, "errors": {…}}]`).
@@ -141,7 +143,8 @@ class ProblemSerializer(serializers.Serializer):
     code = serializers.CharField(
         help_text="Stable machine code: invalid, not_found, permission_denied, "
         "not_authenticated, authentication_failed, throttled, method_not_allowed, "
-        "unsupported_media_type, not_acceptable, parse_error, conflict, batch_rejected."
+        "unsupported_media_type, not_acceptable, parse_error, conflict, batch_rejected, "
+        "csrf_failed, second_factor_required, password_expired, locked_out, server_error."
     )
     errors = serializers.JSONField(
         required=False,
