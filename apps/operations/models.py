@@ -37,7 +37,7 @@ class RestoreRecord(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("account"),
+        verbose_name=_("recorded as account"),
     )
     source = models.CharField(_("backup"), max_length=500)
     manifest_sha256 = models.CharField(_("manifest SHA-256"), max_length=64)

@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                 ('rows', models.PositiveBigIntegerField(verbose_name='rows verified')),
                 ('files', models.PositiveIntegerField(verbose_name='files verified')),
                 ('audit_entries_checked', models.PositiveBigIntegerField(verbose_name='audit entries verified')),
-                ('account', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='account')),
+                ('account', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded as account')),
             ],
             options={
                 'verbose_name': 'restore',
