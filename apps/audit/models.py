@@ -74,6 +74,10 @@ class AuditEntry(RegionScopedModel):
                 name="audit_scope_idx",
                 opclasses=["varchar_pattern_ops"],
             ),
+            # The log page sorts by actor or by action (issue 17 item 3), ties by id: each
+            # sort reads an index in order instead of sorting a million rows.
+            models.Index(fields=["actor_username", "id"], name="audit_actor_idx"),
+            models.Index(fields=["action", "id"], name="audit_action_idx"),
         ]
 
     def __str__(self) -> str:

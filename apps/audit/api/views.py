@@ -25,13 +25,38 @@ class MayBrowseAuditLog(permissions.BasePermission):
 
 
 class AuditEntryFilter(filters.FilterSet):
+    """The filters of the audit log, on the page (/audit/) and in the API alike."""
+
     since = filters.DateFilter(field_name="occurred_at", lookup_expr="date__gte")
     until = filters.DateFilter(field_name="occurred_at", lookup_expr="date__lte")
     actor = filters.CharFilter(field_name="actor_username", lookup_expr="icontains")
+    jurisdiction = filters.CharFilter(
+        method="filter_jurisdiction", label=_("City (division code)"), max_length=12
+    )
 
     class Meta:
         model = AuditEntry
-        fields = ["action", "object_type", "object_id", "project_id", "since", "until", "actor"]
+        fields = [
+            "action",
+            "object_type",
+            "object_id",
+            "project_id",
+            "since",
+            "until",
+            "actor",
+            "jurisdiction",
+        ]
+
+    def filter_jurisdiction(self, queryset, name, value):
+        """Entries of a city's subtree (by the path stored on each entry), within what the
+        reader may see anyway: an unknown code, or a city outside the reader's region, lists
+        nothing — the filter narrows the scoped log, never widens it."""
+        from apps.jurisdictions.models import Jurisdiction
+
+        path = Jurisdiction.objects.filter(code=value).values_list("path", flat=True).first()
+        if path is None:
+            return queryset.none()
+        return queryset.filter(jurisdiction_path__startswith=path)
 
 
 class AuditEntryViewSet(ScopedReadOnlyViewSet):
