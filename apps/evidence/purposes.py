@@ -26,6 +26,7 @@ class Kind:
     PDF = "pdf"
     IMAGE = "image"
     VIDEO = "video"
+    AUDIO = "audio"
     OFFICE = "office"
     ZIP = "zip"
 
@@ -34,6 +35,7 @@ KIND_LABELS = {
     Kind.PDF: _("PDF documents"),
     Kind.IMAGE: _("images (JPEG, PNG, WebP)"),
     Kind.VIDEO: _("videos (MP4, MOV, WebM)"),
+    Kind.AUDIO: _("audio (MP3, M4A, WAV)"),
     Kind.OFFICE: _("Word and Excel files (.docx, .xlsx)"),
     Kind.ZIP: _("ZIP archives"),
 }
@@ -60,6 +62,9 @@ FILE_TYPES: dict[str, FileType] = {
         FileType("mp4", Kind.VIDEO, "video/mp4", (".mp4", ".m4v"), _("an MP4 video")),
         FileType("mov", Kind.VIDEO, "video/quicktime", (".mov",), _("a QuickTime (MOV) video")),
         FileType("webm", Kind.VIDEO, "video/webm", (".webm",), _("a WebM video")),
+        FileType("mp3", Kind.AUDIO, "audio/mpeg", (".mp3",), _("an MP3 audio file")),
+        FileType("m4a", Kind.AUDIO, "audio/mp4", (".m4a",), _("an M4A (AAC) audio file")),
+        FileType("wav", Kind.AUDIO, "audio/x-wav", (".wav",), _("a WAV audio file")),
         FileType(
             "docx",
             Kind.OFFICE,
@@ -128,7 +133,7 @@ PURPOSES: dict[str, Purpose] = {
         Purpose(
             "training_material",
             _("Training or promotion material"),
-            frozenset({K.PDF, K.OFFICE, K.VIDEO, K.IMAGE}),
+            frozenset({K.PDF, K.OFFICE, K.VIDEO, K.AUDIO, K.IMAGE}),
             2 * GB,
         ),
         Purpose("site_photo", _("On-site photo"), frozenset({K.IMAGE}), 30 * MB),

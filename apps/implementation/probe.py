@@ -8,14 +8,13 @@ it from the qualification register.
 """
 
 import http.client
-import json
-import shutil
 import socket
-import subprocess
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
+
+from apps.evidence.media_probe import stream_resolution
 
 DEFAULT_PORTS = {"http": 80, "https": 443, "rtsp": 554, "rtsps": 322, "rtmp": 1935}
 
@@ -63,37 +62,9 @@ def _reach(url: str, timeout: float) -> tuple[bool, str]:
 
 
 def ffprobe_resolution(url: str, timeout: float) -> tuple[int, int] | None:
-    """Width and height of the stream's first video stream, or None."""
-    ffprobe = shutil.which("ffprobe")
-    if ffprobe is None:
-        return None
-    command = [
-        ffprobe,
-        "-v",
-        "error",
-        "-select_streams",
-        "v:0",
-        "-show_entries",
-        "stream=width,height",
-        "-of",
-        "json",
-    ]
-    if urlsplit(url).scheme.lower() in ("rtsp", "rtsps"):
-        command += ["-rtsp_transport", "tcp"]
-    try:
-        result = subprocess.run(  # fixed program, the URL as one argument
-            [*command, url], capture_output=True, timeout=timeout * 3, check=False
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    if result.returncode != 0:
-        return None
-    try:
-        streams = json.loads(result.stdout or b"{}").get("streams") or []
-        width, height = int(streams[0]["width"]), int(streams[0]["height"])
-    except (ValueError, KeyError, IndexError, TypeError):
-        return None
-    return (width, height) if width > 0 and height > 0 else None
+    """Width and height of the stream's first video stream, or None (the platform's one
+    ffprobe, `apps.evidence.media_probe`)."""
+    return stream_resolution(url, timeout=timeout * 3)
 
 
 def camera_probe(url: str) -> Probe:

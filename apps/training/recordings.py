@@ -54,12 +54,9 @@ import binascii
 import datetime
 import fcntl
 import hashlib
-import json
 import os
-import re
-import subprocess
+import shutil
 from dataclasses import dataclass
-from fractions import Fraction
 from pathlib import Path
 
 from django.conf import settings
@@ -74,6 +71,7 @@ from apps.accounts.roles import Role
 from apps.audit.chain import rows_digest
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_bulk, audit_record
+from apps.evidence import media_probe
 from apps.evidence.purposes import Kind, file_type_for_extension, purpose_get
 from apps.evidence.services import evidence_upload
 from apps.findings.models import FindingSeverity
@@ -242,14 +240,6 @@ class Probe:
     creation_time: datetime.datetime | None
 
 
-def _rate(value: str) -> float:
-    try:
-        rate = Fraction(value or "0")
-    except (ValueError, ZeroDivisionError):
-        return 0.0
-    return float(rate) if rate > 0 else 0.0
-
-
 def _creation_time(*tag_sets) -> datetime.datetime | None:
     for tags in tag_sets:
         value = (tags or {}).get("creation_time")
@@ -267,42 +257,29 @@ def _creation_time(*tag_sets) -> datetime.datetime | None:
 
 
 def ffprobe(path: str | Path) -> Probe:
-    """Resolution, frame rate, duration and creation time of a video (Debian's `ffmpeg`)."""
+    """Resolution, frame rate, duration and creation time of a video (`apps.evidence.media_probe`,
+    the platform's one ffprobe)."""
+    if shutil.which("ffprobe") is None:
+        raise RuntimeError("ffprobe is not installed (Debian package ffmpeg)")
     try:
-        result = subprocess.run(
-            [
-                "ffprobe",
-                "-v",
-                "error",
-                "-print_format",
-                "json",
-                "-show_format",
-                "-show_streams",
-                str(path),
-            ],
-            capture_output=True,
-            timeout=120,
-            check=False,
+        info = media_probe.media_info(
+            media_probe.ffprobe_json(path, timeout=media_probe.FILE_TIMEOUT_SECONDS)
         )
-    except FileNotFoundError:
-        raise RuntimeError("ffprobe is not installed (Debian package ffmpeg)") from None
-    data = json.loads(result.stdout or b"{}") if result.returncode == 0 else {}
-    video = next((s for s in data.get("streams", []) if s.get("codec_type") == "video"), None)
-    if video is None:
+    except media_probe.Unreadable:
+        info = None
+    if info is None or info.kind != "video":
         raise ValidationError(
             _("The file is not a video that can be read (no video stream)."), code="not_video"
         )
-    fmt = data.get("format", {})
-    duration = float(fmt.get("duration") or video.get("duration") or 0)
-    if duration <= 0:
+    if not info.duration_seconds:
         raise ValidationError(_("The video has no duration."), code="no_duration")
     return Probe(
-        width=int(video.get("width") or 0),
-        height=int(video.get("height") or 0),
-        frame_rate=round(_rate(video.get("avg_frame_rate")) or _rate(video.get("r_frame_rate")), 3),
-        duration_seconds=duration,
-        codec=str(video.get("codec_name", ""))[:40],
-        creation_time=_creation_time(fmt.get("tags"), video.get("tags")),
+        width=info.width or 0,
+        height=info.height or 0,
+        frame_rate=info.frame_rate or 0.0,
+        duration_seconds=info.duration_seconds,
+        codec=info.video_codec,
+        creation_time=_creation_time(*info.creation_tags),
     )
 
 
@@ -361,8 +338,7 @@ def upload_complete(*, upload: RecordingUpload) -> Recording | None:
 
 # --- the procured specification -------------------------------------------------------------
 
-LINES_RE = re.compile(r"(\d{3,4})\s*[pP](?![a-zA-Z])")
-FPS_RE = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*(?:fps|FPS|帧)")
+LINES_RE, FPS_RE = media_probe.LINES_RE, media_probe.FPS_RE
 RECORDING_WORDS = ("录像", "录制", "监控", "摄像", "recording", "camera")
 
 
