@@ -172,7 +172,14 @@ class PromotionRecordForm(BootstrapFormMixin, forms.Form):
     feedback = forms.CharField(
         label=_("feedback"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    photo = forms.FileField(label=_("photo or broadcast proof"))
+    photo = forms.FileField(
+        label=_("photo or broadcast proof"),
+        help_text=_(
+            "A broadcast's proof is the works as aired — video (MP4, MOV, WebM), audio (MP3, "
+            "M4A, WAV) or a picture; the platform reads its resolution, frame rate, colour, "
+            "audio and duration."
+        ),
+    )
     feedback_file = forms.FileField(label=_("feedback document"), required=False)
 
     def __init__(self, *args, project=None, **kwargs):

@@ -489,7 +489,18 @@ class ProofKind(models.TextChoices):
     FEEDBACK = "feedback", _("Feedback")
 
 
+class MediaStatus(models.TextChoices):
+    PENDING = "pending", _("Not read yet")
+    READ = "read", _("Read")
+    UNREADABLE = "unreadable", _("Unreadable")
+    NOT_MEDIA = "not_media", _("Not a picture, video or audio file")
+
+
 class PromotionProof(OwnedModel):
+    """A proof of a promotion record. A picture, video or audio file is read by the platform
+    after the upload (`apps.implementation.proofs`): resolution, frame rate, colour, audio and
+    duration as the file holds them, for the supervision reports (HB §19)."""
+
     jurisdiction_lookup = "record__project__jurisdiction"
     project_lookup = "record__project"
 
@@ -498,6 +509,15 @@ class PromotionProof(OwnedModel):
     evidence = models.ForeignKey(
         "evidence.EvidenceFile", on_delete=models.PROTECT, related_name="+"
     )
+    media_status = models.CharField(
+        _("technical data"),
+        max_length=12,
+        choices=MediaStatus.choices,
+        default=MediaStatus.PENDING,
+    )
+    media = models.JSONField(_("technical data read from the file"), default=dict, blank=True)
+    media_reason = models.CharField(_("why it could not be read"), max_length=300, blank=True)
+    media_read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     class Meta:
         ordering = ["record", "kind", "pk"]

@@ -56,6 +56,7 @@ from .models import (
     StaffMember,
     TrainingPlanLine,
 )
+from .proofs import proofs_read_later
 from .workflow import PRESTART_WORKFLOW, REPORT_WORKFLOW
 
 logger = logging.getLogger(__name__)
@@ -487,6 +488,15 @@ def package_act(*, user, package, action: str, note: str = "") -> PrestartPackag
 # --- promotion records (HB §14 (二)) --------------------------------------------------------
 
 
+#: The evidence purpose of each kind of proof: a broadcast proof is the works as aired — a
+#: video, an audio file, a picture or a document (training_material) — a photo is a photo.
+PROOF_PURPOSES = {
+    ProofKind.PHOTO: "site_photo",
+    ProofKind.BROADCAST_PROOF: "training_material",
+    ProofKind.FEEDBACK: "general",
+}
+
+
 @transaction.atomic
 def promotion_record_add(*, user, project, proofs, **fields) -> PromotionRecord:
     """Records one distribution, broadcast or session with its proofs (photos or broadcast
@@ -520,16 +530,18 @@ def promotion_record_add(*, user, project, proofs, **fields) -> PromotionRecord:
         setattr(record, name, value)
     record.full_clean()
     record.save()
+    created = []
     for kind, uploaded in proofs:
         evidence = _upload(
             user=user,
             project=project,
             uploaded_file=uploaded,
-            purpose="general" if kind == ProofKind.FEEDBACK else "site_photo",
+            purpose=PROOF_PURPOSES[kind],
             title=f"{record.what} · {ProofKind(kind).label} · {record.occurred_on}",
             field="feedback_file" if kind == ProofKind.FEEDBACK else "photo",
         )
-        PromotionProof.objects.create(record=record, kind=kind, evidence=evidence)
+        created.append(PromotionProof.objects.create(record=record, kind=kind, evidence=evidence))
+    proofs_read_later(created)
     return record
 
 

@@ -26,6 +26,7 @@ from .models import (
     PackageFile,
     PromotionRecord,
 )
+from .proofs import record_proofs
 from .workflow import PRESTART_WORKFLOW, REPORT_WORKFLOW
 
 PAGE = 50
@@ -421,7 +422,7 @@ def promotion_record_detail(request, pk):
         {
             "project": record.project,
             "record": record,
-            "proofs": record.proofs.select_related("evidence"),
+            "proofs": record_proofs(record),
         },
     )
 

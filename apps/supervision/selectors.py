@@ -210,9 +210,11 @@ def training_figures(project, start, end) -> dict:
 
 
 def promotion_figures(project, start, end) -> dict:
-    """Records of the period by kind, and each procured quantity against what the records
-    deliver to date (time slot, duration and frequency as procured)."""
+    """Records of the period by kind, each procured quantity against what the records deliver
+    to date (time slot, duration and frequency as procured), and the technical data of the
+    period's proofs as read from the files against the procured specification."""
     from apps.implementation.models import PromotionKind, PromotionRecord
+    from apps.implementation.proofs import promotion_media_figures
     from apps.implementation.selectors import promotion_totals
 
     period = PromotionRecord.unscoped.filter(
@@ -237,6 +239,7 @@ def promotion_figures(project, start, end) -> dict:
                 }
             )
     return {
+        "media": promotion_media_figures(project, start, end),
         "sessions_in_period": by_kind[PromotionKind.SESSION],
         "broadcasts_in_period": by_kind[PromotionKind.BROADCAST],
         "items_in_period": by_kind[PromotionKind.DISTRIBUTION],
