@@ -126,28 +126,31 @@ def detail(request, pk):
     )
 
 
-@login_required
-def answer(request, pk):
+def _order_form(request, pk, *, form_class, service, success, title, testid):
+    """A form about one order (answer, urge): its fields go to `service` as keywords; back to
+    the order once done, else the form again with the service's errors on it."""
     order = selectors.order_get(user=request.user, pk=pk)
-    form = forms.AnswerForm(request.POST or None, request.FILES or None)
+    form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         done = form_service_call(
             request,
             form,
-            lambda: services.order_answer(
-                user=request.user,
-                order=order,
-                response=form.cleaned_data["response"],
-                files=form.cleaned_data["files"],
-            ),
-            _("Your answer is on the platform."),
+            lambda: service(user=request.user, order=order, **form.cleaned_data),
+            success,
         )
         if done is not None:
             return redirect("rectification:detail", pk=order.pk)
-    return _form_page(
+    return _form_page(request, form=form, order=order, title=title, testid=testid)
+
+
+@login_required
+def answer(request, pk):
+    return _order_form(
         request,
-        form=form,
-        order=order,
+        pk,
+        form_class=forms.AnswerForm,
+        service=services.order_answer,
+        success=_("Your answer is on the platform."),
         title=_("Answer the rectification order"),
         testid="answer-form",
     )
@@ -155,26 +158,12 @@ def answer(request, pk):
 
 @login_required
 def urge(request, pk):
-    order = selectors.order_get(user=request.user, pk=pk)
-    form = forms.UrgeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        done = form_service_call(
-            request,
-            form,
-            lambda: services.order_urge(
-                user=request.user,
-                order=order,
-                note=form.cleaned_data["note"],
-                deadline=form.cleaned_data["deadline"],
-            ),
-            _("The agency is urged; the new day is tracked."),
-        )
-        if done is not None:
-            return redirect("rectification:detail", pk=order.pk)
-    return _form_page(
+    return _order_form(
         request,
-        form=form,
-        order=order,
+        pk,
+        form_class=forms.UrgeForm,
+        service=services.order_urge,
+        success=_("The agency is urged; the new day is tracked."),
         title=_("Urge the agency to remedy (督促, HB §20)"),
         testid="urge-form",
     )
