@@ -1,4 +1,4 @@
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 
 from apps.calls.models import AnnualCall
 
@@ -16,6 +16,22 @@ def screening_board(*, user, call: AnnualCall):
         )
         .order_by("application__number")
     )
+
+
+def screening_board_summary(*, user, call: AnnualCall) -> dict:
+    """How many applications of the whole call stand at each outcome (one query), whatever
+    page, search or filter the board shows."""
+    from .models import ReviewOutcome
+
+    counts = dict(
+        PreliminaryReview.objects.for_user(user)
+        .filter(application__call=call)
+        .values_list("outcome")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    rows = [(value, label, counts.get(value, 0)) for value, label in ReviewOutcome.choices]
+    return {"total": sum(counts.values()), "outcomes": rows}
 
 
 def suspicious_pairs(*, user, call: AnnualCall):

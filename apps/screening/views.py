@@ -16,8 +16,10 @@ from apps.accounts.roles import Role
 from apps.calls.models import AnnualCall
 from apps.calls.selectors import call_get
 from apps.core.forms import service_error_dict
+from apps.core.lists import city_choices, list_page
 
 from . import exports, selectors, services
+from .api.views import PreliminaryReviewFilter
 from .models import Indicator, PreliminaryReview, ReviewOutcome, SimilarityPair
 from .passages import side_by_side
 from .tasks import screening_run_task
@@ -38,13 +40,28 @@ def screening_call(request, call_pk):
     board = selectors.screening_board(user=request.user, call=call)
     if request.GET.get("export") == "xlsx":
         return exports.screening_xlsx_response(call=call, reviews=board)
+    listing = list_page(
+        request,
+        board,
+        filterset_class=PreliminaryReviewFilter,
+        search=("application__number", "application__project_name", "application__applicant__name"),
+        sorts={
+            "number": "application__number",
+            "applicant": "application__applicant__name",
+            "outcome": "outcome",
+        },
+        default_sort="number",
+    )
     return render(
         request,
         "screening/call_board.html",
         {
             "run_progress": _run_progress(request, call),
             "call": call,
-            "reviews": board,
+            "listing": listing,
+            "summary": selectors.screening_board_summary(user=request.user, call=call),
+            "cities": city_choices(request.user),
+            "outcomes": ReviewOutcome.choices,
             "pairs": selectors.suspicious_pairs(user=request.user, call=call),
             "indicators": Indicator.choices,
         },
