@@ -73,7 +73,14 @@ def proofs_read_later(proofs) -> None:
 
 
 def proofs_pending():
-    return PromotionProof.objects.filter(media_status=MediaStatus.PENDING).order_by("pk")
+    """Proofs not read yet, of projects not archived (an archived record is read-only)."""
+    from apps.projects.models import ProjectStage
+
+    return (
+        PromotionProof.objects.filter(media_status=MediaStatus.PENDING)
+        .exclude(record__project__stage=ProjectStage.ARCHIVED)
+        .order_by("pk")
+    )
 
 
 # --- the procured specification ---------------------------------------------------------------

@@ -18,5 +18,7 @@ def promotion_proof_read_task(*, proof_id: int) -> str:
     )
     if proof is None:
         return "gone"
+    if proof.record.project.stage == "archived":  # read-only once archived (apps.archive)
+        return "archived"
     with acting_as(ActorContext(username="media-probe", via="task")):
         return promotion_proof_read(proof=proof).media_status

@@ -103,17 +103,6 @@ def evaluator_require(user, project) -> None:
         )
 
 
-def _upload(*, user, project, uploaded_file, purpose: str, title: str, field: str = "file"):
-    return project_document_upload(
-        user=user,
-        project=project,
-        uploaded_file=uploaded_file,
-        purpose=purpose,
-        title=title,
-        field=field,
-    )
-
-
 # --- the plan (HB §18) ------------------------------------------------------------------------
 
 
@@ -134,7 +123,7 @@ def plan_save(*, user, project, summary: str, uploaded_file) -> SupervisionPlan:
             _("The plan is %(status)s; it cannot be changed now.")
             % {"status": plan.get_status_display()}
         )
-    document = _upload(
+    document = project_document_upload(
         user=user,
         project=project,
         uploaded_file=uploaded_file,
@@ -394,7 +383,7 @@ def media_add(*, user, inspection, uploaded_file, latitude=None, longitude=None)
     )
     code = watermark.verification_code(stamp)
     title = f"监督评估{'照片' if kind == MediaKind.PHOTO else '视频'} · {project.code} · {code}"
-    original = _upload(
+    original = project_document_upload(
         user=user,
         project=project,
         uploaded_file=uploaded_file,
@@ -404,7 +393,7 @@ def media_add(*, user, inspection, uploaded_file, latitude=None, longitude=None)
     stamped = None
     if kind == MediaKind.PHOTO:
         name = f"{code}.jpg"
-        stamped = _upload(
+        stamped = project_document_upload(
             user=user,
             project=project,
             uploaded_file=ContentFile(watermark.watermark_photo(content, stamp, code), name=name),
@@ -524,7 +513,7 @@ def report_submit(
         raise ValidationError(errors)
     document = None
     if uploaded_file is not None:
-        document = _upload(
+        document = project_document_upload(
             user=user,
             project=project,
             uploaded_file=uploaded_file,
