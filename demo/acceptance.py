@@ -5,10 +5,14 @@ agency applies for acceptance, the evaluation agency reports 合格, the auditor
 expenses compliant, an expert gives an opinion, the office issues the 合格 opinion, and the
 social-insurance agency pays the balance — the ledger closes at the contract amount.
 
-The evaluation agency's archive step is then tried: it is refused while the record lacks what
-the checklists of the earlier stages ask for (the pre-start package, the training records,
-recordings and check-in data of HB §22) — the archive page lists exactly those. The demo's
-project under implementation (`sjz_training`) is left where it is for the supervision demo."""
+Before the application, what the agency, the evaluation agency and the office did while the
+project was implemented (demo/archive.py: supervision plan, pre-start package, class and
+roster, confirmed attendance, exam results, the session's recording, spending, monthly and
+periodic reports). The evaluation agency then archives the project (HB §23): its record is
+complete by the checklists of every stage, and read-only from then on — the demo's archived
+project. Should a part be left out (no ffmpeg), the archive step is refused with the list of
+what is missing, which the archive page shows. The demo's project under implementation
+(`sjz_training`) is left where it is for the supervision demo."""
 
 import datetime
 import logging
@@ -27,6 +31,7 @@ from apps.determination.models import AnnualArrangement, ArrangementStatus
 from apps.procurement import services as procurement_services
 from apps.projects.models import Project
 from apps.projects.services import project_participant_add
+from demo.archive import seed_demo_record
 
 logger = logging.getLogger(__name__)
 
@@ -198,9 +203,11 @@ def _try_archive(project) -> None:
 
     try:
         with transaction.atomic():
-            project_archive(user=_user("evaluator"), project=project)
+            project_archive(
+                user=_user("evaluator"), project=project, note="资料齐全，归档（HB §23）"
+            )
     except ValidationError as error:
-        logger.info("demo archive not yet possible: %s", " ".join(error.messages))
+        logger.warning("demo archive not possible: %s", " ".join(error.messages))
 
 
 def seed_demo_acceptance() -> Project | None:
@@ -217,6 +224,7 @@ def seed_demo_acceptance() -> Project | None:
             with transaction.atomic():
                 project = _added(arrangement)
                 agreement = _contracted(project)
+                seed_demo_record(project)
                 _accepted_and_paid(project, agreement)
         except ValidationError as error:
             logger.warning("demo acceptance left out: %s", " ".join(error.messages))

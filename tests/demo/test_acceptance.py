@@ -1,6 +1,7 @@
 """The demo's project through acceptance and the balance payment (demo/acceptance.py), as
 `scripts/run.sh` loads it: accepted (合格), the balance paid, the ledger closed at the contract
-amount; the archive step refused with the stages' missing items; a second run changes nothing."""
+amount; its record complete by every stage's checklist (demo/archive.py) and archived by the
+evaluation agency, read-only; a second run changes nothing."""
 
 import pytest
 
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def test_demo_project_accepted_balance_paid_ledger_closed():
     demo_seed()
     project = demo_accepted_project()
-    assert project.stage == ProjectStage.PAYMENT
+    assert project.stage == ProjectStage.ARCHIVED
     application = AcceptanceApplication.unscoped.get(project=project)
     assert application.status == AcceptanceStatus.ACCEPTED
     assert application.evaluation_report.verdict == "pass"
@@ -33,11 +34,22 @@ def test_demo_project_accepted_balance_paid_ledger_closed():
 
     assert opinion_deadline(application).status == DeadlineStatus.MET
     assert balance_deadline(application).status == DeadlineStatus.MET
-    # Not archived: the earlier stages' materials are not all on the platform.
+    # Archived on its own merits: every required item of every stage is on the platform.
     check = project_completeness(project)
-    stages = {s.stage: s for s in check.stages}
-    assert stages["procurement"].complete and stages["payment"].complete
-    assert not check.complete
+    assert check.complete, check.missing_text()
+    from apps.audit.models import AuditEntry
+
+    archived = AuditEntry.unscoped.filter(
+        object_type="projects.Project", object_id=str(project.pk), action="transition"
+    ).latest("id")
+    assert archived.after == {"stage": "archived"} and "资料齐全" in archived.message
+    # Read-only: a change of one of its rows is refused.
+    from django.core.exceptions import ValidationError
+
+    application.summary = "改写"
+    with pytest.raises(ValidationError) as refused:
+        application.save()
+    assert refused.value.error_list[0].code == "archived"
     # Loading again changes nothing.
     assert seed_demo_acceptance() == project
     assert AcceptanceApplication.unscoped.filter(project=project).count() == 1
