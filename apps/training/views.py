@@ -3,10 +3,11 @@ sessions and rosters and runs check-in (a mobile page); offices, member units an
 departments of the region and the evaluation agency read. Out-of-scope objects are 404 (the
 selectors), steps of another role 403 (the services)."""
 
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,9 +20,11 @@ from apps.audit.services import personal_data_access_record
 from apps.core.excel import XLSX
 from apps.core.forms import form_add_service_errors
 from apps.core.levels import Level, actor_may
+from apps.core.lists import list_page
 from apps.core.workflow import actions_available
 
 from . import exports, forms, selectors, services
+from . import filters as list_filters
 from .facestore import face_image_read
 from .models import (
     AttendanceRecord,
@@ -36,12 +39,6 @@ from .models import (
 )
 from .roster import roster_template
 from .workflow import CONFIRMATION_WORKFLOW
-
-PAGE = 50
-
-
-def _page(request, queryset, param="page"):
-    return Paginator(queryset, PAGE).get_page(request.GET.get(param))
 
 
 def _agency(request, project) -> bool:
@@ -68,11 +65,30 @@ def project_training(request, project_pk):
         "training/project.html",
         {
             "project": project,
-            "classes": _page(request, selectors.classes_of(user=user, project=project)),
+            "classes": list_page(
+                request,
+                selectors.classes_of(user=user, project=project),
+                filterset_class=list_filters.TrainingClassFilter,
+                search=("name", "syllabus_line__trainee_type"),
+                sorts={
+                    "name": "name",
+                    "line": "syllabus_line__trainee_type",
+                    "created": "created_at",
+                },
+                default_sort="-created",
+                prefix="classes_",
+            ),
             "assessment": FaceImpactAssessment.objects.for_user(user)
             .filter(project=project)
             .first(),
-            "pending": pending.select_related("trainee", "session")[:PAGE],
+            # Every pending confirmation, a page at a time (no silent cut).
+            "pending": list_page(
+                request,
+                pending.select_related("trainee", "session"),
+                sorts={"requested": "requested_at", "trainee": "trainee__name"},
+                default_sort="requested",
+                prefix="pending_",
+            ),
             "summary": selectors.project_summary(project=project),
             "is_agency": _agency(request, project),
             "may_check_hours": _agency(request, project)
@@ -183,8 +199,33 @@ def class_detail(request, pk):
         {
             "training_class": training_class,
             "project": project,
-            "sessions": _page(request, training_class.sessions.all(), "sessions"),
-            "progress": Paginator(progress, PAGE).get_page(request.GET.get("page")),
+            "sessions": list_page(
+                request,
+                training_class.sessions.all(),
+                filterset_class=list_filters.SessionFilter,
+                sorts={
+                    "starts": "starts_at",
+                    "title": "title",
+                    "teacher": "teacher",
+                    "venue": "venue_address",
+                },
+                default_sort="starts",
+                prefix="sessions_",
+            ),
+            # Computed per trainee (hours from the attendance): sorted and paged in Python.
+            "progress": list_page(
+                request,
+                [SimpleNamespace(**row, name=row["trainee"].name) for row in progress],
+                search=("trainee.name", "trainee.employer_name"),
+                sorts={
+                    "name": "name",
+                    "employer": "trainee.employer_name",
+                    "hours": "minutes",
+                    "complete": ("complete", "minutes"),
+                },
+                default_sort="name",
+                prefix="trainees_",
+            ),
             "is_agency": _agency(request, project),
             "filters": {},
         },
@@ -307,11 +348,19 @@ def _trainee_page(request, trainee, **bound):
             "template": FaceTemplate.objects.filter(
                 trainee=trainee, deleted_at__isnull=True
             ).first(),
-            "records": _page(
+            "records": list_page(
                 request,
                 AttendanceRecord.objects.for_user(request.user)
                 .filter(trainee=trainee)
                 .select_related("session"),
+                filterset_class=list_filters.AttendanceRecordFilter,
+                sorts={
+                    "session": "session__starts_at",
+                    "kind": "kind",
+                    "time": "recorded_at",
+                    "method": "method",
+                },
+                default_sort="time",
             ),
             "exams": trainee.exam_results.all(),
             "is_agency": _agency(request, project),
@@ -431,21 +480,46 @@ def _session_page(request, session, confirmation_form=None):
         .filter(session=session)
         .select_related("trainee")
     )
+    records = list_page(
+        request,
+        AttendanceRecord.objects.for_user(user).filter(session=session).select_related("trainee"),
+        filterset_class=list_filters.AttendanceRecordFilter,
+        search=("trainee__name",),
+        sorts={
+            "trainee": "trainee__name",
+            "kind": "kind",
+            "time": "recorded_at",
+            "method": "method",
+            "distance": "distance_m",
+        },
+        default_sort="time",
+        prefix="records_",
+    )
+    confirmation_list = list_page(
+        request,
+        confirmations,
+        filterset_class=list_filters.PresenceConfirmationFilter,
+        sorts={
+            "trainee": "trainee__name",
+            "kind": "kind",
+            "status": "status",
+            "requested": "requested_at",
+        },
+        default_sort="requested",
+        prefix="confirmations_",
+    )
     return render(
         request,
         "training/session_detail.html",
         {
             "session": session,
             "project": project,
-            "records": _page(
-                request,
-                AttendanceRecord.objects.for_user(user)
-                .filter(session=session)
-                .select_related("trainee"),
-            ),
-            "confirmations": [
+            "records": records,
+            "confirmations": confirmation_list,
+            # Every confirmation, a page at a time (no silent cut), with its next steps.
+            "confirmation_rows": [
                 (c, actions_available(table=CONFIRMATION_WORKFLOW, instance=c, user=user))
-                for c in confirmations[:PAGE]
+                for c in confirmation_list.page
             ],
             "decide_form": forms.DecideForm(),
             "is_agency": _agency(request, project),
