@@ -154,6 +154,8 @@ DATABASES = {
 # queues behind a write. WAL lets readers go on while a writer holds the lock.
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend with interactive writers before background ones (apps.core.db.writers).
+    DATABASES["default"]["ENGINE"] = "apps.core.db.sqlite3"
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "timeout": 20,

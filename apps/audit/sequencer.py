@@ -49,6 +49,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from apps.core.db.writers import background_writer
+
 from .chain import GENESIS_HASH, entry_digest, signing_key
 from .checkpoints import checkpoint_build, checkpoint_read_number, checkpoint_store
 from .models import AuditChainHead, AuditEntry
@@ -142,7 +144,7 @@ def audit_chain_pending(*, batch: int | None = None, checkpoint: bool | None = N
     batch = batch or settings.WIPP_AUDIT_SEQUENCER_BATCH
     chained = 0
     while True:
-        with transaction.atomic():
+        with background_writer(connection), transaction.atomic():
             head = _locked_head()
             if chained == 0:
                 _check_head(head)

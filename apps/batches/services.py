@@ -17,15 +17,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.core.context import current_actor
+from apps.core.db.writers import background_writer
 
 from .models import BatchRun, BatchStatus
 
 DEFAULT_CHUNK = 20
 #: a chunk commits once its items took this long, even if it has fewer than `chunk` items
 CHUNK_SECONDS = 0.5
-#: SQLite has one write lock and no queue: a waiting writer polls (at most every 100 ms), and a
-#: batch that takes the lock again at once can starve it. There the chunks are shorter and the
-#: batch pauses after each commit, longer than one poll, so a waiting save gets its turn.
+#: SQLite has one write lock and no queue: a waiting writer polls (at most every 100 ms). There
+#: the chunks are shorter, each gives way to an interactive writer waiting for the lock
+#: (apps.core.db.writers), and the batch pauses after each commit, longer than one poll.
 SQLITE_CHUNK_SECONDS = 0.25
 SQLITE_PAUSE_SECONDS = 0.15
 
@@ -112,7 +113,7 @@ def batch_run(
             rows = list(items.filter(pk__gt=cursor).order_by("pk")[:chunk])
             if not rows:
                 break
-            with transaction.atomic():
+            with background_writer(connection), transaction.atomic():
                 started = time.monotonic()
                 done = 0
                 for item in rows:
