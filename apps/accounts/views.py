@@ -22,6 +22,7 @@ from apps.core.forms import form_add_service_errors
 from apps.core.lists import city_choices, list_page
 
 from . import selectors, services
+from .filters import ApiClientFilter
 from .forms import (
     ApiClientForm,
     ComplianceDocumentForm,
@@ -416,10 +417,28 @@ def api_client_list(request):
     if request.method == "POST" and form.is_valid():
         _client, new_key = services.api_client_create(admin=request.user, **form.cleaned_data)
         form = ApiClientForm(users=users)
-    clients = selectors.api_clients_administered_by(admin=request.user)
-    return render(
-        request, "accounts/api_clients.html", {"clients": clients, "form": form, "new_key": new_key}
+    listing = list_page(
+        request,
+        selectors.api_clients_administered_by(admin=request.user),
+        filterset_class=ApiClientFilter,
+        search=("name", "key_prefix", "service_user__username"),
+        sorts={
+            "name": "name",
+            "account": "service_user__username",
+            "last_used": "last_used_at",
+            "status": "is_active",
+        },
+        default_sort="name",
     )
+    context = {
+        "listing": listing,
+        # A user administrator manages its own level's accounts only (HB §24): the city
+        # filter is for a superuser, who sees every level.
+        "cities": city_choices(request.user) if request.user.is_superuser else [],
+        "form": form,
+        "new_key": new_key,
+    }
+    return render(request, "accounts/api_clients.html", context)
 
 
 @login_required
