@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from apps.accounts.roles import Role
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
-from apps.core.crypto import blind_index
 from apps.core.levels import Level, level_require
 from apps.core.workflow import transition_apply
 from apps.findings.models import FindingSeverity
@@ -40,13 +39,16 @@ from .models import (
     FaceImpactAssessment,
     FaceTemplate,
     PresenceConfirmation,
-    RosterImport,
-    RosterImportStatus,
     Session,
-    Trainee,
     TrainingClass,
 )
-from .roster import roster_read, roster_rows_check
+from .roster_services import (  # noqa: F401 — the roster's writes, here with the others
+    roster_confirm,
+    roster_import_checks,
+    roster_import_progress,
+    roster_import_resume_after,
+    roster_preview,
+)
 from .workflow import CONFIRMATION_WORKFLOW
 
 CITATION = "HB §14; SPEC §5"
@@ -87,87 +89,7 @@ def session_create(*, user, training_class, **fields) -> Session:
     return session
 
 
-# --- roster ---------------------------------------------------------------------------------
-
-
-def roster_preview(*, user, training_class, uploaded_file) -> RosterImport:
-    """Reads the workbook and keeps its rows (encrypted) for the preview; nothing is imported."""
-    implementer_require(user=user, project=training_class.project)
-    raw_rows = roster_read(uploaded_file.read())
-    for row in raw_rows:
-        for key, value in list(row.items()):
-            if isinstance(value, datetime.datetime | datetime.date):
-                row[key] = value.isoformat()[:10]
-            elif value is not None and not isinstance(value, str | int):
-                row[key] = str(value)
-    return RosterImport.unscoped.create(
-        training_class=training_class,
-        file_name=(getattr(uploaded_file, "name", "") or "roster.xlsx")[:200],
-        rows=json.dumps(raw_rows, ensure_ascii=False),
-        uploaded_by=user,
-    )
-
-
-def roster_import_checks(roster_import: RosterImport):
-    return roster_rows_check(
-        training_class=roster_import.training_class, raw_rows=json.loads(roster_import.rows)
-    )
-
-
-@transaction.atomic
-def roster_confirm(*, user, roster_import: RosterImport) -> list[Trainee]:
-    """All rows or none: checked again now (the project may have changed since the preview)."""
-    training_class = roster_import.training_class
-    project = training_class.project
-    implementer_require(user=user, project=project)
-    locked = RosterImport.unscoped.select_for_update().get(pk=roster_import.pk)
-    if locked.status != RosterImportStatus.PREVIEW:
-        raise ValidationError(_("This roster was already confirmed or discarded."))
-    checks = roster_import_checks(locked)
-    bad = [c for c in checks if c.errors]
-    if bad:
-        raise ValidationError(
-            _(
-                "%(n)d row(s) have errors; nothing was imported. "
-                "Correct the file and upload it again."
-            )
-            % {"n": len(bad)}
-        )
-    trainees = []
-    for check in checks:
-        values = check.values
-        trainee = Trainee.unscoped.create(
-            project=project,
-            training_class=training_class,
-            name=values["name"],
-            resident_id=values["resident_id"],
-            resident_id_index=blind_index(values["resident_id"]),
-            sex=values["sex"],
-            birth_date=datetime.date.fromisoformat(values["birth_date"]),
-            phone=values["phone"],
-            employer_name=values["employer_name"],
-            employer_credit_code=values["employer_credit_code"],
-            post=values["post"],
-            year=project.year,
-        )
-        trainees.append(trainee)
-        if check.warnings:
-            finding_raise(
-                rule_code="TR-ROSTER-ID-MISMATCH",
-                citation="GB 11643; HB §14",
-                severity=FindingSeverity.MINOR,
-                subject=trainee,
-                message=_("Roster row %(row)d: %(issues)s")
-                % {"row": check.number, "issues": " ".join(m for _f, m in check.warnings)},
-                owner_role=Role.IMPLEMENTER,
-                owner_organisation=user.organisation,
-                records=[{"what": "trainee", "id": trainee.pk, "roster_import": locked.pk}],
-            )
-    locked.status = RosterImportStatus.CONFIRMED
-    locked.rows = "[]"  # the rows now live in the trainees; no second copy of ID numbers
-    locked.save(update_fields=["status", "rows"])
-    return trainees
-
+# --- roster (apps.training.roster_services) -------------------------------------------------
 
 # --- face data (PIPL) -----------------------------------------------------------------------
 
