@@ -3,7 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q, Sum
 
 from .computed import ComputedScore, computed_scores
 from .models import (
@@ -65,6 +65,64 @@ def round_results(*, user, review_round):
         .select_related("application__applicant")
         .order_by("rank", "application__number")
     )
+
+
+def round_applications(*, user, review_round):
+    """The round's applications (those given experts), for the board's paged table: each with
+    its submitted sheets counted, its result and its experts' assignments (one query a page)."""
+    from apps.applications.models import Application
+
+    return (
+        Application.objects.for_user(user)
+        .filter(
+            pk__in=ExpertAssignment.unscoped.filter(round=review_round).values("application_id")
+        )
+        .annotate(
+            sheets_submitted=Count(
+                "expert_assignments",
+                filter=Q(
+                    expert_assignments__round=review_round,
+                    expert_assignments__status=AssignmentStatus.SUBMITTED,
+                ),
+            )
+        )
+        .select_related("applicant", "review_result")
+        .prefetch_related(
+            Prefetch(
+                "expert_assignments",
+                queryset=ExpertAssignment.unscoped.filter(round=review_round)
+                .select_related("expert")
+                .order_by("expert__username"),
+                to_attr="round_assignments",
+            )
+        )
+    )
+
+
+def round_summary(*, review_round) -> dict:
+    """Counts over the whole round, whatever page of the board is shown."""
+    by_status = dict(
+        ExpertAssignment.unscoped.filter(round=review_round)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    results = ReviewResult.unscoped.filter(round=review_round).aggregate(
+        ranked_count=Count("pk", filter=Q(rank__isnull=False)),
+        proposed_count=Count("pk", filter=Q(proposed=True)),
+        proposed_amount=Sum("amount", filter=Q(proposed=True)),
+    )
+    return {
+        "applications": ExpertAssignment.unscoped.filter(round=review_round)
+        .values("application_id")
+        .distinct()
+        .count(),
+        "assignments": sum(by_status.values()),
+        "submitted": by_status.get(AssignmentStatus.SUBMITTED, 0),
+        "pending": by_status.get(AssignmentStatus.ASSIGNED, 0),
+        "conflicts": by_status.get(AssignmentStatus.CONFLICT, 0),
+        **results,
+    }
 
 
 def round_results_all(*, user):

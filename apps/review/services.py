@@ -334,31 +334,20 @@ def _check_every_application_fully_scored(review_round: ReviewRound) -> None:
         )
 
 
-@transaction.atomic
-def review_round_close(*, user, review_round: ReviewRound) -> list[ReviewResult]:
-    """Closes scoring, combines the sheets, ranks and proposes the funded list."""
-    _check_office(user, review_round.call.jurisdiction)
-    _check_open(review_round)
+CLOSE_KIND = "review_close"
+CLOSE_CHUNK = 20
+
+
+def _round_results_compute(review_round: ReviewRound) -> dict[int, ReviewResult]:
+    """Every application's result, ranked and proposed within the budget, unsaved: a read of
+    the submitted (locked) sheets and of the recorded events, the same each time it is made."""
     rubric = review_round.rubric
-    pending = ExpertAssignment.unscoped.filter(
-        round=review_round, status=AssignmentStatus.ASSIGNED
-    ).count()
-    if pending:
-        raise ValidationError(_("%(n)d score sheets are not submitted yet.") % {"n": pending})
-    _check_every_application_fully_scored(review_round)
-    # Locks the round and re-reads it: of two closings at once, one ranks, one is refused.
-    transition_apply(
-        table=ROUND_WORKFLOW,
-        instance=review_round,
-        action="close",
-        user=user,
-        changes={"closed_at": timezone.now()},
-    )
     by_application = defaultdict(list)
     submitted = (
         ExpertAssignment.unscoped.filter(round=review_round, status=AssignmentStatus.SUBMITTED)
-        .select_related("application__call", "expert")
-        .prefetch_related("scores")
+        .select_related("application__call", "application__preliminary_review", "expert")
+        .prefetch_related("scores", "application__preliminary_review__verdicts")
+        .order_by("application_id", "pk")
     )
     for assignment in submitted:
         by_application[assignment.application].append(assignment)
@@ -370,9 +359,130 @@ def review_round_close(*, user, review_round: ReviewRound) -> list[ReviewResult]
     for position, result in enumerate(ranked, start=1):
         result.rank = position
     propose_within_budget(ranked, review_round.call.budget_total)
-    for result in results:
-        result.save()
-    return ranked
+    return {result.application_id: result for result in results}
+
+
+RESULT_AUDITED = (
+    "application_id",
+    "expert_count",
+    "base_score",
+    "bonus",
+    "deduction",
+    "final_score",
+    "first_level",
+    "deductions_detail",
+    "vetoes",
+    "rank",
+    "amount",
+    "proposed",
+)
+
+
+def _results_write(review_round: ReviewRound, results: list[ReviewResult]) -> None:
+    """One chunk of results: inserted at once, with one audit entry naming the rows' count
+    and the digest of what they hold."""
+    from apps.audit.chain import rows_digest
+    from apps.audit.models import AuditAction
+    from apps.audit.services import audit_bulk, json_safe
+
+    if not results:
+        return
+    ReviewResult.objects.bulk_create(results)
+    # The digest is of the rows as stored (read back: amounts at their places).
+    rows = list(
+        ReviewResult.unscoped.filter(pk__in=[r.pk for r in results])
+        .order_by("pk")
+        .values("pk", *RESULT_AUDITED)
+    )
+    audit_bulk(
+        action=AuditAction.CREATE,
+        model=ReviewResult,
+        rows_count=len(results),
+        digest=rows_digest(json_safe(rows)),
+        object_repr=str(review_round),
+        jurisdiction_path=review_round.call.jurisdiction.path,
+        object_ids=[r.pk for r in results],
+        message=f"review results of {review_round}: {len(results)} applications",
+    )
+
+
+def review_round_close(*, user, review_round: ReviewRound) -> list[ReviewResult]:
+    """Closes scoring, combines the sheets, ranks and proposes the funded list.
+
+    The results are computed first (a read), then written 20 applications per transaction with
+    progress (apps.batches), each chunk with its one audit entry; a close stopped midway is
+    resumed by the next one from the application after the last chunk written, and gives the
+    same results (the sheets are submitted and locked). Only then is the round closed, in one
+    step of its workflow with its one audit entry: until that step the results are not shown
+    (the board, the applicants' view and the exports read a closed round's results)."""
+    from apps.batches.models import BatchStatus
+    from apps.batches.services import batch_is_active, batch_progress, batch_start
+
+    _check_office(user, review_round.call.jurisdiction)
+    _check_open(review_round)
+    pending = ExpertAssignment.unscoped.filter(
+        round=review_round, status=AssignmentStatus.ASSIGNED
+    ).count()
+    if pending:
+        raise ValidationError(_("%(n)d score sheets are not submitted yet.") % {"n": pending})
+    _check_every_application_fully_scored(review_round)
+    results = _round_results_compute(review_round)
+    with transaction.atomic():
+        # Of two closes at once, the second waits here and is refused while the first writes.
+        locked = ReviewRound.unscoped.select_for_update().get(pk=review_round.pk)
+        _check_open(locked)
+        last = batch_progress(kind=CLOSE_KIND, key=str(review_round.pk))
+        if batch_is_active(last):
+            raise ValidationError(
+                _("Scoring of this call is being closed now; wait until it has finished.")
+            )
+        if last is None or last.status == BatchStatus.FINISHED:
+            # A fresh close: results left by one whose writing finished but whose closing
+            # step did not happen are written again (an event recorded since may deduct).
+            stale = ReviewResult.unscoped.filter(round=review_round)
+            if stale.exists():
+                stale.delete()
+        run = batch_start(
+            kind=CLOSE_KIND,
+            key=str(review_round.pk),
+            label=_("Results of the expert review: %(call)s") % {"call": review_round.call},
+        )
+    chunk_results = []
+
+    def write_chunk():
+        _results_write(review_round, chunk_results)
+        chunk_results.clear()
+
+    batch_run(
+        kind=CLOSE_KIND,
+        key=str(review_round.pk),
+        items=Application.unscoped.filter(pk__in=list(results)),
+        work=lambda application: chunk_results.append(results[application.pk]),
+        flush=write_chunk,
+        chunk=CLOSE_CHUNK,
+        run=run,
+    )
+    with transaction.atomic():
+        # Locks the round and re-reads it: of two closings at once, one closes, one is refused.
+        transition_apply(
+            table=ROUND_WORKFLOW,
+            instance=review_round,
+            action="close",
+            user=user,
+            changes={"closed_at": timezone.now()},
+        )
+    return list(
+        ReviewResult.unscoped.filter(round=review_round, rank__isnull=False)
+        .select_related("application")
+        .order_by("rank")
+    )
+
+
+def review_close_progress(*, review_round: ReviewRound):
+    """The round's latest close: how many applications' results of how many are written."""
+    from apps.batches.services import batch_progress
+
+    return batch_progress(kind=CLOSE_KIND, key=str(review_round.pk))
 
 
 def _check_proposal_not_filed(call) -> None:

@@ -1,10 +1,14 @@
 """Pages of the expert review: the office's round board, the expert's sheets, events, pool."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -49,8 +53,44 @@ def _office_call(request, pk) -> AnnualCall:
 @login_required
 def review_rounds(request):
     _require_role(request.user, Role.OFFICE)
-    calls = selectors.review_calls(user=request.user)
-    return render(request, "review/rounds.html", {"calls": calls})
+    listing = list_page(
+        request,
+        selectors.review_calls(user=request.user),
+        search=("title",),
+        sorts={
+            "call": "title",
+            "year": "year",
+            "applications": "submitted_count",
+            "review": "review_round__status",
+        },
+        default_sort="-year",
+    )
+    return render(request, "review/rounds.html", {"listing": listing})
+
+
+BOARD_SORTS = {
+    "number": "number",
+    "name": "project_name",
+    "applicant": "applicant__name",
+    "status": "sheets_submitted",
+    "total": "review_result__final_score",
+    "rank": "review_result__rank",
+}
+
+
+def _close_progress(review_round) -> dict | None:
+    """The close's progress on the board (issue 17 item 5): while it runs, after it stopped
+    on an error (the next close resumes it), or within the hour after it finished."""
+    from apps.batches.models import BatchStatus
+    from apps.core.progress import batch_progress_of, progress_context
+
+    run = services.review_close_progress(review_round=review_round)
+    if run is None or (
+        run.status == BatchStatus.FINISHED
+        and run.updated_at < timezone.now() - datetime.timedelta(hours=1)
+    ):
+        return None
+    return progress_context(batch_progress_of(run), url=reverse("progress:batch", args=[run.pk]))
 
 
 @login_required
@@ -60,22 +100,27 @@ def review_round_board(request, call_pk):
     context = {"call": call, "round": review_round, "rubric_title": rubric_title(call.rubric_code)}
     if review_round is not None:
         closed = review_round.status == RoundStatus.CLOSED
+        export = request.GET.get("export")
+        if closed and export in EXPORT_FORMATS:
+            return exports.results_response(review_round=review_round, fmt=export)
         steps = action_names(table=ROUND_WORKFLOW, instance=review_round, user=request.user)
         context |= {
             "closed": closed,
             "may_close": "close" in steps,
-            "assignments": selectors.round_assignments(
-                user=request.user, review_round=review_round
+            "listing": list_page(
+                request,
+                selectors.round_applications(user=request.user, review_round=review_round),
+                search=("number", "project_name", "applicant__name"),
+                sorts=BOARD_SORTS,
+                default_sort="rank" if closed else "number",
             ),
-            "results": selectors.round_results(user=request.user, review_round=review_round),
+            "summary": selectors.round_summary(review_round=review_round),
+            "close_progress": _close_progress(review_round),
             "consistency": selectors.round_consistency(review_round=review_round)
             if closed
             else None,
             "rubric": review_round.rubric,
         }
-        export = request.GET.get("export")
-        if closed and export in EXPORT_FORMATS:
-            return exports.results_response(review_round=review_round, fmt=export)
     return render(request, "review/round.html", context)
 
 
@@ -149,7 +194,23 @@ def my_assignments(request):
         request,
         "review/my_assignments.html",
         {
-            "assignments": selectors.my_assignments(user=request.user),
+            "listing": list_page(
+                request,
+                selectors.my_assignments(user=request.user),
+                search=(
+                    "application__number",
+                    "application__project_name",
+                    "application__applicant__name",
+                    "round__call__title",
+                ),
+                sorts={
+                    "application": "application__number",
+                    "applicant": "application__applicant__name",
+                    "call": "round__call__title",
+                    "status": "status",
+                },
+                default_sort="status",
+            ),
             "relations": selectors.my_relations(user=request.user),
             "errors": errors,
             "posted": request.POST if errors else None,
