@@ -6,7 +6,6 @@ selectors), steps of another role 403 (the services)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,22 +17,19 @@ from apps.core.lists import list_page
 from apps.core.workflow import actions_available
 from apps.projects.models import ProjectType
 
+from . import filters as list_filters
 from . import forms, selectors, services
 from .models import (
     Camera,
+    FundsDirection,
     FundsEntry,
     MonthlyReport,
     PackageFile,
     PromotionRecord,
+    ReportStatus,
 )
 from .proofs import record_proofs
 from .workflow import PRESTART_WORKFLOW, REPORT_WORKFLOW
-
-PAGE = 50
-
-
-def _page(request, queryset, param="page"):
-    return Paginator(queryset, PAGE).get_page(request.GET.get(param))
 
 
 def _agency_or_403(request, project) -> None:
@@ -76,7 +72,15 @@ def project_overview(request, project_pk):
             "project": project,
             "is_agency": is_agency,
             "is_training": project.project_type == ProjectType.TRAINING,
-            "cameras": _page(request, cameras),
+            "cameras": list_page(
+                request,
+                cameras,
+                filterset_class=list_filters.CameraFilter,
+                search=("name", "stream_url"),
+                sorts={"name": "name", "stream": "stream_url", "added": "added_at"},
+                default_sort="name",
+                prefix="cameras_",
+            ),
             "supervision": supervision,
             "may_configure": supervision is not None
             and actor_may(
@@ -440,7 +444,18 @@ def report_list(request, project_pk):
     return render(
         request,
         "implementation/reports.html",
-        {"project": project, "reports": _page(request, reports), "filters": {}},
+        {
+            "project": project,
+            "reports": list_page(
+                request,
+                reports,
+                filterset_class=list_filters.MonthlyReportFilter,
+                search=("progress",),
+                sorts={"month": "month", "status": "status", "submitted": "submitted_at"},
+                default_sort="-month",
+            ),
+            "statuses": ReportStatus.choices,
+        },
     )
 
 
@@ -488,7 +503,20 @@ def funds(request, project_pk):
         "implementation/funds.html",
         {
             "project": project,
-            "entries": _page(request, entries),
+            "entries": list_page(
+                request,
+                entries,
+                filterset_class=list_filters.FundsEntryFilter,
+                search=("item", "note"),
+                sorts={
+                    "date": "entry_date",
+                    "direction": "direction",
+                    "item": "item",
+                    "amount": "amount",
+                },
+                default_sort="-date",
+            ),
+            "directions": FundsDirection.choices,
             "summary": selectors.funds_summary(project),
             "is_agency": selectors.is_agency(user, project),
             "filters": {},
