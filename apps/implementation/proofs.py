@@ -7,8 +7,8 @@ When a proof is uploaded (`services.promotion_record_add`) a background task
 pixel format, colour space and bit depth, audio codec, channels, sample rate, bit rate,
 duration), a photo with Pillow (size, mode). A file that cannot be read is kept as unreadable
 with the reason in words; a PDF or Office document is not media. `manage.py
-promotion_proofs_read` reads the proofs still waiting (those uploaded before this existed, or
-whose task was lost).
+promotion_proofs_read` reads the proofs still waiting (uploaded before this existed, or their
+task lost).
 
 The specification a proof is held to is its record's procured media placement: the technical
 specifications of the works (作品技术规格, e.g. "1080P 25帧 立体声 48kHz") with the requirement's
@@ -72,13 +72,16 @@ def proofs_read_later(proofs) -> None:
         )
 
 
-def proofs_pending():
-    """Proofs not read yet, of projects not archived (an archived record is read-only)."""
+def proofs_to_read():
+    """Proofs not read yet, of projects not archived (an archived record is read-only). A
+    proof's file is never replaced (the evidence store refuses a new version of it), so what
+    was read stays the file's; `media["sha256"]` names the content read."""
     from apps.projects.models import ProjectStage
 
     return (
         PromotionProof.objects.filter(media_status=MediaStatus.PENDING)
         .exclude(record__project__stage=ProjectStage.ARCHIVED)
+        .select_related("evidence__current_version__blob")
         .order_by("pk")
     )
 
@@ -100,16 +103,11 @@ def record_spec(record: PromotionRecord) -> tuple[media_probe.MediaSpec, str]:
     return spec, source
 
 
-def _stale(proof: PromotionProof) -> bool:
-    blob = _blob(proof)
-    return blob is not None and (proof.media or {}).get("sha256") not in (None, blob.sha256)
-
-
 def proof_figures(proof: PromotionProof, spec: media_probe.MediaSpec, source: str) -> dict:
     """One proof in a report: what the file holds against what was procured (plain values, to
     be frozen as JSON)."""
     media = proof.media or {}
-    status = MediaStatus.PENDING if _stale(proof) else proof.media_status
+    status = proof.media_status
     applies = spec.stated and media.get("kind") != "image"  # the works' spec, not a photo's
     shortfalls = []
     if status == MediaStatus.READ and applies:

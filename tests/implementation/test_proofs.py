@@ -18,6 +18,7 @@ from apps.evidence import media_probe
 from apps.evidence.services import evidence_storage
 from apps.implementation import proofs
 from apps.implementation.models import MediaStatus, PromotionProof, PromotionRecord
+from apps.projects.models import ProjectStage
 from tests.implementation.media import Clips, broadcast, needs_ffmpeg
 from tests.implementation.world import pdf, png
 from tests.rendered_forms import form_submit
@@ -204,7 +205,7 @@ def test_a_radio_spot_is_held_to_the_audio_part_and_a_photo_to_nothing(
     assert row["media"]["kind"] == "image" and row["spec"] == "" and row["shortfalls"] == []
 
 
-def test_proofs_waiting_are_read_by_the_command_and_a_new_version_waits_again(world, clips, capsys):
+def test_proofs_waiting_are_read_by_the_command_archived_ones_not(world, clips, capsys):
     a, _ = world
     _placement_spec(a)
     record = broadcast(a, clips.upload("below_spec"))  # no commit: the task never ran
@@ -217,6 +218,14 @@ def test_proofs_waiting_are_read_by_the_command_and_a_new_version_waits_again(wo
     assert proof.media_status == MediaStatus.READ and proof.media["width"] == 320
     assert proof.media["sha256"] == proof.evidence.current_version.blob.sha256
     assert evidence_storage().exists(proof.evidence.current_version.blob.storage_name)
+    call_command("promotion_proofs_read")
+    assert "none waiting" in capsys.readouterr().out
+
+    other = broadcast(a, clips.upload("radio"), what="广播版")
+    type(a.promo).unscoped.filter(pk=a.promo.pk).update(stage=ProjectStage.ARCHIVED)
+    call_command("promotion_proofs_read")  # an archived record is read-only: left as it is
+    assert "none waiting" in capsys.readouterr().out
+    assert other.proofs.get().media_status == MediaStatus.PENDING
 
 
 # --- the pages ------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ proofs, or whose background task was lost): resolution, frame rate, colour, audi
 from django.core.management.base import BaseCommand
 
 from apps.core.context import ActorContext, acting_as
-from apps.implementation.proofs import promotion_proof_read, proofs_pending
+from apps.implementation.proofs import promotion_proof_read, proofs_to_read
 
 
 class Command(BaseCommand):
@@ -13,7 +13,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         counts: dict[str, int] = {}
         with acting_as(ActorContext(username="media-probe", via="task")):
-            for proof in proofs_pending().select_related("evidence__current_version__blob"):
+            for proof in proofs_to_read():
                 status = promotion_proof_read(proof=proof).media_status
                 counts[status] = counts.get(status, 0) + 1
         self.stdout.write(
