@@ -315,6 +315,9 @@ STORAGES = {
 # (apps.operations.downloads, deploy/nginx-wipp.conf). Empty / 0: streamed by the app.
 WIPP_DOWNLOAD_ACCEL_PREFIX = env.str("WIPP_DOWNLOAD_ACCEL_PREFIX", default="")
 WIPP_DOWNLOAD_S3_PRESIGNED_SECONDS = env.int("WIPP_DOWNLOAD_S3_PRESIGNED_SECONDS", default=0)
+# The archive's zips (apps.archive) live in the default storage (MEDIA_ROOT or S3): on local disk
+# nginx sends them through this internal prefix mapped onto MEDIA_ROOT (deploy/nginx-wipp.conf).
+WIPP_ARCHIVE_ACCEL_PREFIX = env.str("WIPP_ARCHIVE_ACCEL_PREFIX", default="")
 # Largest upload accepted (bytes); each evidence purpose may set a smaller limit.
 EVIDENCE_MAX_UPLOAD_BYTES = env.int("WIPP_EVIDENCE_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)
 # ZIP containers (.docx, .xlsx, .zip) are refused as zip bombs past these limits

@@ -1,14 +1,18 @@
 """Pages of the archive (HB §23): the completeness check of a project by stage, the evaluation
 agency's archive step, the office's download of the whole record (audited)."""
 
+from urllib.parse import quote
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import FileSystemStorage
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -123,8 +127,9 @@ def bundle_progress(request, project_pk):
 @login_required
 @require_GET
 def download(request, project_pk):
-    """The ready zip from the storage, the download audited; sent by S3 (a pre-signed URL)
-    where the storage is S3, streamed from the storage otherwise."""
+    """The ready zip from the storage, the download audited; sent by nginx (local storage with
+    WIPP_ARCHIVE_ACCEL_PREFIX) or S3 (a pre-signed URL, WIPP_DOWNLOAD_S3_PRESIGNED_SECONDS),
+    streamed from the storage otherwise."""
     from .models import BundleStatus
 
     user = request.user
@@ -149,6 +154,14 @@ def download(request, project_pk):
     )
     stamp = timezone.localtime(bundle.finished_at).strftime("%Y%m%d-%H%M")
     filename = f"archive-{project.code}-{stamp}.zip"
+    prefix = settings.WIPP_ARCHIVE_ACCEL_PREFIX
+    if prefix and isinstance(storage, FileSystemStorage):
+        response = HttpResponse(content_type="application/zip")
+        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(bundle.storage_name)
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
     if not isinstance(storage, FileSystemStorage):
         offloaded = download_offload(
             storage=storage,

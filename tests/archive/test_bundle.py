@@ -313,3 +313,22 @@ def test_on_s3_the_zip_is_stored_in_the_bucket_and_downloaded_by_a_signed_redire
     assert hashlib.sha256(fetched.content).hexdigest() == bundle.sha256
     manifest = json.loads(zipfile.ZipFile(io.BytesIO(fetched.content)).read("manifest.json"))
     assert manifest["project"]["stage"] == "archived"
+
+
+def test_on_local_disk_nginx_sends_the_zip_after_the_checks(
+    world, all_met, client, settings, django_capture_on_commit_callbacks
+):
+    a, _b, clock = world
+    _archived(a, clock)
+    settings.WIPP_ARCHIVE_ACCEL_PREFIX = "/_protected/media/"
+    client.force_login(a.office)
+    _request_from_page(client, a.project, django_capture_on_commit_callbacks)
+    bundle = ArchiveBundle.unscoped.get(project=a.project)
+    response = client.get(reverse("archive:download", args=[a.project.pk]))
+    assert response.status_code == 200 and response.content == b""
+    assert response["X-Accel-Redirect"] == "/_protected/media/" + bundle.storage_name
+    assert bundle.storage_name.startswith(f"archive-bundles/{a.project.pk}/")
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert AuditEntry.unscoped.filter(action="download", project_id=a.project.pk).exists()
+    client.force_login(a.evaluator)
+    assert client.get(reverse("archive:download", args=[a.project.pk])).status_code == 403
