@@ -54,6 +54,19 @@ def test_a_project_through_every_stage_is_archived_and_zipped(
     stages = {s.stage: s for s in check.stages}
     assert list(stages) == ["procurement", "implementation", "acceptance", "payment"]
     assert all(i.met for s in check.stages for i in s.items if i.required)
+    # What the services wrote on the way (demo/archive.py), none of it left out.
+    from apps.implementation.models import MonthlyReport
+    from apps.supervision.models import PeriodicReport, SupervisionPlan
+    from apps.training.recordings_models import Recording
+
+    assert SupervisionPlan.unscoped.get(project=project).status == "approved"
+    assert PeriodicReport.unscoped.filter(project=project).count() == 1
+    months = MonthlyReport.unscoped.filter(project=project)
+    assert months.count() == 4 and {m.status for m in months} == {"submitted"}
+    recording = Recording.unscoped.get(session__training_class__project=project)
+    assert (recording.height, recording.frame_rate) == (1080, 25.0)
+    assert recording.duration_seconds == pytest.approx(3600, abs=1)
+    assert recording.start_source == "creation_time"
     # The evaluation agency archives it from its page (the rendered form).
     client.force_login(User.unscoped.get(username="evaluator"))
     client.cookies["django_language"] = "en"
