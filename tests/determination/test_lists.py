@@ -13,6 +13,7 @@ from apps.accounts.roles import OrganisationKind, Role
 from apps.determination.models import Adjustment, AnnualArrangement
 from apps.jurisdictions.models import JurisdictionLevel
 from tests.factories import CityFactory, OrganisationFactory, ProvinceFactory, UserFactory
+from tests.rendered_forms import form_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -213,3 +214,22 @@ def test_a_city_office_sees_only_its_provinces_published_arrangements(client, wo
         assert listing.count == 0
     if params.get("year") == 2027:  # a draft
         assert listing.count == 0
+
+
+def test_the_filter_and_search_forms_submit_from_the_page(client, world):
+    client.force_login(world["office"])
+    page = client.get(reverse("determination:adjustments"))
+    filtered = form_submit(
+        client,
+        page,
+        "form[data-testid=list-filters]",
+        data={"jurisdiction": world["b"].code, "status": "requested"},
+    )
+    assert filtered.context["listing"].count == 3  # B's 5 rows, n=0 and n=4 published
+    searched = form_submit(client, filtered, "form[role=search]", data={"q": "B市新增项目03"})
+    assert _numbers(searched.context["listing"]) == ["TZ-B-03"]
+    page = client.get(reverse("determination:arrangements"))
+    drafts = form_submit(
+        client, page, "form[data-testid=list-filters]", data={"status": "draft", "year": "2001"}
+    )
+    assert _years(drafts.context["listing"]) == [2001]

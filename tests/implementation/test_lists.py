@@ -15,6 +15,7 @@ from apps.implementation import services
 from apps.implementation.models import Camera, FundsEntry, MonthlyReport
 from tests.factories import UserFactory
 from tests.implementation.world import pdf
+from tests.rendered_forms import form_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +140,20 @@ def test_another_citys_office_reaches_nothing(lists, params):
         assert _get(b.office, name, project, **params).status_code == 404, name
     own = _listing(b.office, "reports", "reports", b.promo, **params)
     assert all(r.project_id == b.promo.pk for r in own.page)
+
+
+def test_the_filter_and_search_forms_submit_from_the_page(lists):
+    a, _b, project = lists
+    client = Client()
+    client.force_login(a.office)
+    page = client.get(reverse("implementation:reports", args=[project.pk]))
+    filtered = form_submit(
+        client, page, "form[data-testid=list-filters]", data={"year": "2025", "status": "due"}
+    )
+    assert filtered.context["reports"].count == 8
+    page = client.get(reverse("implementation:funds", args=[project.pk]))
+    spent = form_submit(client, page, "form[data-testid=list-filters]", data={"direction": "spent"})
+    found = form_submit(client, spent, "form[role=search]", data={"q": "教材印制2"})
+    assert {e.item for e in found.context["entries"].page} == {
+        f"教材印制{n:02d}" for n in range(20, 29)
+    }

@@ -12,6 +12,7 @@ from django.urls import reverse
 from apps.accounts.roles import OrganisationKind, Role
 from apps.imports.models import ImportBatch
 from tests.factories import CityFactory, OrganisationFactory, UserFactory
+from tests.rendered_forms import form_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +138,20 @@ def test_the_preview_counts_the_rows_and_pages_through_all_of_them(world):
     first = client.get(url).content.decode()
     assert "showing 1–100" in first and 'data-testid="page-next"' in first
     assert _client(world["b"]).get(url).status_code == 404
+
+
+def test_the_filter_and_search_forms_submit_from_the_page(world):
+    client = _client(world["a"])
+    page = client.get(reverse("imports:index"))
+    confirmed = form_submit(
+        client, page, "form[data-testid=list-filters]", data={"status": "confirmed"}
+    )
+    assert confirmed.context["listing"].count == 6
+    found = form_submit(client, confirmed, "form[role=search]", data={"q": "名录05"})
+    assert _files(found.context["listing"]) == ["甲单位名录05.xlsx"]  # status kept
+    assert (
+        form_submit(client, confirmed, "form[role=search]", data={"q": "名录07"})
+        .context["listing"]
+        .count
+        == 0
+    )

@@ -13,6 +13,7 @@ from django.utils import timezone
 from apps.accounts.roles import Role
 from apps.training.models import AttendanceKind, PresenceConfirmation, Session
 from tests.factories import UserFactory
+from tests.rendered_forms import form_submit
 from tests.training.world import START, VENUE, trainee_for
 
 pytestmark = pytest.mark.django_db
@@ -136,3 +137,18 @@ def test_another_citys_office_reaches_nothing(lists, params):
     own = _class_page(a.office, a, **params).context["progress"]
     assert all(row.trainee.project_id == a.project.pk for row in own.page)
     assert "乙市学员" not in {row.trainee.name for row in own.page}
+
+
+def test_the_roster_search_submits_from_the_page_keeping_the_sessions_page(lists):
+    a, _b = lists
+    client = Client()
+    client.force_login(a.office)
+    page = client.get(
+        reverse("training:class", args=[a.training_class.pk]),
+        {"sessions_per_page": 25, "sessions_page": 2},
+    )
+    found = form_submit(client, page, "form[role=search]", data={"q": "学员1"})
+    assert {r.trainee.name for r in found.context["progress"].page} == {
+        f"学员{n}" for n in range(10, 20)
+    }
+    assert found.context["sessions"].per_page == 25
