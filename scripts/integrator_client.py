@@ -11,7 +11,11 @@ needs, end to end, against a running server:
 4. `POST /api/v1/procurements/<id>/documents/` — a tender document (multipart);
 5. `POST /api/v1/applications/<id>/attachments/` — an attachment of a draft application;
 6. `GET /api/v1/procurements/?updated_since=…` — the procurements changed since a time,
-   page by page.
+   page by page;
+7. `POST /api/v1/training-classes/<id>/trainees/batch/` — the implementing agency's trainees
+   of a class from a JSON file (the fields of the Excel roster), in one atomic batch under an
+   `Idempotency-Key` (the file's SHA-256, as for the requirements): the online platforms then
+   find these learners by their ID number.
 
 Every error answer is RFC 9457 problem details (`application/problem+json`: `code`, `detail`,
 `errors`); the client prints it and exits 1. 429 waits for Retry-After and retries.
@@ -20,6 +24,9 @@ Every error answer is RFC 9457 problem details (`application/problem+json`: `cod
         --url https://wipp.example.gov.cn --credit-code 91130100MA0000000X \\
         --procurement 7 --requirements requirements.json --document tender.pdf \\
         --application 12 --attachment business_licence:licence.pdf --since 2027-01-01
+
+    WIPP_API_KEY=… python3 scripts/integrator_client.py --url … \\
+        --training-class 31 --trainees trainees.json
 
 Exit status 0 when every step succeeded, 1 when the server refused one, 2 on other errors.
 """
@@ -154,6 +161,21 @@ def run(args, api: Api, out=print) -> None:
             f"/api/v1/applications/{args.application}/attachments/", {"kind": kind}, "file", path
         )
         out(f"attachment {attachment['kind']} added to application {args.application}")
+    if args.training_class and args.trainees:
+        with open(args.trainees, "rb") as handle:
+            raw = handle.read()
+        key = "trainees-" + hashlib.sha256(raw).hexdigest()[:32]
+        status, answer = api.post_json(
+            f"/api/v1/training-classes/{args.training_class}/trainees/batch/",
+            {"trainees": json.loads(raw)},
+            **{"Idempotency-Key": key},
+        )
+        verb = "enrolled" if status == 201 else "already received (replayed)"
+        out(f"trainees: {answer['rows']} {verb}: ids {[r['id'] for r in answer['results']]}")
+        for result in answer["results"]:
+            if result["warnings"]:
+                warnings = json.dumps(result["warnings"], ensure_ascii=False)
+                out(f"  row {result['row']}: {warnings} (added, with a finding)")
     if args.since:
         changed = list(api.pages("/api/v1/procurements/", updated_since=args.since))
         out(f"procurements changed since {args.since}: {[p['reference'] for p in changed]}")
@@ -171,6 +193,8 @@ def main(argv=None, out=print) -> int:
     parser.add_argument("--application", type=int)
     parser.add_argument("--attachment", help="kind:path, e.g. business_licence:licence.pdf")
     parser.add_argument("--since", help="ISO 8601 date or date-time")
+    parser.add_argument("--training-class", type=int)
+    parser.add_argument("--trainees", help="JSON file: a list of trainee rows")
     args = parser.parse_args(argv)
     if not args.key:
         parser.error("give --key or set WIPP_API_KEY")

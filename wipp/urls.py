@@ -24,6 +24,7 @@ api_v1 = [
     path("", include("apps.contracts.api.urls")),
     path("", include("apps.qualifications.api.urls")),
     path("", include("apps.online.api.urls")),
+    path("", include("apps.integrations.urls")),
 ]
 
 urlpatterns = [

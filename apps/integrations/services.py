@@ -39,6 +39,67 @@ def _messages(exc: ValidationError) -> dict:
     return {"non_field_errors": [str(m) for m in exc.messages]}
 
 
+def _key_check(key: str) -> str:
+    key = (key or "").strip()
+    if not key or len(key) > KEY_MAX or not key.isprintable():
+        raise ValidationError(
+            {"Idempotency-Key": _("Send an Idempotency-Key header of 1 to 100 characters.")}
+        )
+    return key
+
+
+def batch_once(
+    *,
+    user,
+    jurisdiction,
+    operation: str,
+    key: str,
+    body,
+    rows_count: int,
+    apply: Callable[[], list],
+    status_code: int = 201,
+) -> tuple[int, dict, bool]:
+    """Runs `apply()` — the whole batch, returning one result per row or raising
+    `BatchRejected` — in one transaction with the record of the key, and answers (status,
+    body, replayed). A key seen before answers its stored result (same body) or raises
+    `KeyReused` (another body) without running anything. The record's creation is the batch's
+    one audit entry of its own: operation, key, row count and the body's SHA-256."""
+    key = _key_check(key)
+    digest = _digest(body)
+    found = IdempotentBatch.objects.filter(user=user, operation=operation, key=key).first()
+    if found is not None:
+        if found.digest != digest:
+            raise KeyReused
+        return found.status_code, found.response, True
+    raced = False
+    with transaction.atomic():
+        results = apply()
+        answer = {"operation": operation, "rows": rows_count, "results": results}
+        try:
+            with transaction.atomic():
+                IdempotentBatch.objects.create(
+                    jurisdiction=jurisdiction,
+                    user=user,
+                    operation=operation,
+                    key=key,
+                    digest=digest,
+                    rows=rows_count,
+                    status_code=status_code,
+                    response=answer,
+                )
+        except IntegrityError:
+            # The same key sent twice at once: the other request stored its answer first;
+            # this one's rows are rolled back with it.
+            raced = True
+            transaction.set_rollback(True)
+    if raced:
+        found = IdempotentBatch.objects.filter(user=user, operation=operation, key=key).first()
+        if found is None or found.digest != digest:
+            raise KeyReused
+        return found.status_code, found.response, True
+    return status_code, answer, False
+
+
 def batch_run(
     *,
     user,
@@ -50,46 +111,29 @@ def batch_run(
     apply_row: Callable[[dict], dict],
     status_code: int = 201,
 ) -> tuple[int, dict, bool]:
-    """Applies `apply_row` to every row in one transaction and answers (status, body,
-    replayed). A row's `ValidationError` is collected (its savepoint rolled back) and the
-    others still checked; if any row failed, `BatchRejected` rolls everything back."""
-    key = (key or "").strip()
-    if not key or len(key) > KEY_MAX or not key.isprintable():
-        raise ValidationError(
-            {"Idempotency-Key": _("Send an Idempotency-Key header of 1 to 100 characters.")}
-        )
-    digest = _digest(body)
-    found = IdempotentBatch.objects.filter(user=user, operation=operation, key=key).first()
-    if found is not None:
-        if found.digest != digest:
-            raise KeyReused
-        return found.status_code, found.response, True
-    errors, results = [], []
-    try:
-        with transaction.atomic():
-            for index, row in enumerate(rows):
-                try:
-                    with transaction.atomic():
-                        results.append(apply_row(row))
-                except ValidationError as exc:
-                    errors.append({"row": index, "errors": _messages(exc)})
-            if errors:
-                raise BatchRejected(_("Some rows are invalid; nothing was stored."), errors)
-            answer = {"operation": operation, "rows": len(rows), "results": results}
-            IdempotentBatch.objects.create(
-                jurisdiction=jurisdiction,
-                user=user,
-                operation=operation,
-                key=key,
-                digest=digest,
-                rows=len(rows),
-                status_code=status_code,
-                response=answer,
-            )
-    except IntegrityError:
-        # The same key sent twice at once: the other request stored its answer first.
-        found = IdempotentBatch.objects.filter(user=user, operation=operation, key=key).first()
-        if found is None or found.digest != digest:
-            raise KeyReused from None
-        return found.status_code, found.response, True
-    return status_code, answer, False
+    """`batch_once` applying `apply_row` to every row: a row's `ValidationError` is collected
+    (its savepoint rolled back) and the others still checked; if any row failed,
+    `BatchRejected` rolls everything back."""
+
+    def apply() -> list:
+        errors, results = [], []
+        for index, row in enumerate(rows):
+            try:
+                with transaction.atomic():
+                    results.append(apply_row(row))
+            except ValidationError as exc:
+                errors.append({"row": index, "errors": _messages(exc)})
+        if errors:
+            raise BatchRejected(_("Some rows are invalid; nothing was stored."), errors)
+        return results
+
+    return batch_once(
+        user=user,
+        jurisdiction=jurisdiction,
+        operation=operation,
+        key=key,
+        body=body,
+        rows_count=len(rows),
+        apply=apply,
+        status_code=status_code,
+    )

@@ -97,3 +97,44 @@ def test_the_reference_client_runs_every_step_against_a_live_server(live_server,
     ]
     assert client.main(attachment_argv, out=attached.append) == 0, attached
     assert ApplicationAttachment.objects.filter(application=application).count() == 1
+
+
+def test_the_reference_client_enrols_trainees_and_replays(live_server, tmp_path):
+    """Step 7: the implementing agency's trainees, one batch keyed by the file's digest; run
+    again it is replayed; a bad row is reported by its index and nothing is added."""
+    import datetime
+
+    from apps.core.validators import make_resident_id
+    from apps.training.models import Trainee
+    from tests.factories import unique_credit_code
+    from tests.training import world as tw
+
+    client = _client_module()
+    a, _b = tw.build_world()
+    rows = [
+        {
+            "name": name,
+            "resident_id": make_resident_id("130102", datetime.date(1992, 3, n), 31 + 2 * n),
+            "employer_name": "石家庄城建集团",
+            "employer_credit_code": unique_credit_code(),
+        }
+        for n, name in ((1, "赵一"), (2, "钱二"))
+    ]
+    trainees = tmp_path / "trainees.json"
+    trainees.write_text(json.dumps(rows, ensure_ascii=False))
+    argv = ["--url", live_server.url, "--key", _key(a.agency)]
+    argv += ["--training-class", str(a.training_class.pk), "--trainees", str(trainees)]
+    lines = []
+    assert client.main(argv, out=lines.append) == 0, lines
+    assert any("trainees: 2 enrolled" in line for line in lines), lines
+    again = []
+    assert client.main(argv, out=again.append) == 0, again
+    assert any("trainees: 2 already received (replayed)" in line for line in again), again
+    assert Trainee.unscoped.filter(training_class=a.training_class).count() == 2
+
+    trainees.write_text(json.dumps([{**rows[0], "employer_credit_code": "bad"}]))
+    refused = []
+    assert client.main(argv, out=refused.append) == 1
+    assert any("batch_rejected" in line for line in refused), refused
+    assert any('"row": 0' in line and "employer_credit_code" in line for line in refused)
+    assert Trainee.unscoped.filter(training_class=a.training_class).count() == 2

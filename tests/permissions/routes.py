@@ -873,6 +873,24 @@ ROUTES: dict[str, Rule] = {
         },
         owner_role=Role.HRSS,
     ),
+    # issue 16 item 7: the implementing agency's system adds trainees to a class's roster
+    # (one atomic batch under an Idempotency-Key)
+    "api:training-class-trainees-batch": rule(
+        PROJECT,
+        pk("training_class"),
+        json=True,
+        payload=lambda c: {
+            "trainees": [
+                {
+                    "name": "入侵者",
+                    "resident_id": "11010519491231002X",
+                    "employer_name": "某公司",
+                    "employer_credit_code": "91350100M000100Y43",
+                }
+            ]
+        },
+        owner_role=Role.IMPLEMENTER,
+    ),
     "api:procurement-documents": rule(
         PROJECT,
         pk("procurement"),
