@@ -113,6 +113,9 @@ def sqlite_backup(connection, target: Path) -> dict[str, dict]:
     finally:
         reader.close()
         del connections[reader.alias]
+        # The backend's writer-queue lock file (apps.core.db.writers) beside the copy it
+        # opened: not part of the backup.
+        Path(f"{target}-writers").unlink(missing_ok=True)
 
 
 def pg_bin_dir(connection) -> Path | None:
