@@ -11,7 +11,7 @@ build at a time per project; a zip older than the project's last change is stale
 again on request; a project keeps its newest zip only."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -96,12 +96,18 @@ def archive_bundle_request(*, user, project):
         running = ArchiveBundle.unscoped.filter(project=locked, status__in=ACTIVE).first()
         if running is not None:
             return running, False
-        bundle = ArchiveBundle.unscoped.create(
-            jurisdiction_id=locked.jurisdiction_id,
-            project=locked,
-            requested_by=user,
-            requested_at=timezone.now(),
-        )
+        try:
+            with transaction.atomic():
+                bundle = ArchiveBundle.unscoped.create(
+                    jurisdiction_id=locked.jurisdiction_id,
+                    project=locked,
+                    requested_by=user,
+                    requested_at=timezone.now(),
+                )
+        except IntegrityError:
+            # A database without row locks (SQLite) let a simultaneous request through:
+            # the constraint stopped the second build; answer with the first.
+            return ArchiveBundle.unscoped.get(project=locked, status__in=ACTIVE), False
         audit_record(
             action=AuditAction.EXPORT,
             object_type=ArchiveBundle._meta.label,

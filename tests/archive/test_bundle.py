@@ -332,3 +332,41 @@ def test_on_local_disk_nginx_sends_the_zip_after_the_checks(
     assert AuditEntry.unscoped.filter(action="download", project_id=a.project.pk).exists()
     client.force_login(a.evaluator)
     assert client.get(reverse("archive:download", args=[a.project.pk])).status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_requests_start_one_build(world, all_met, settings):
+    """Requests at the same moment, each in its own connection: one build. PostgreSQL only
+    (production's database; SQLite serialises the whole file and has no row locks):
+    DATABASE_URL=postgres://… pytest tests/archive/test_bundle.py -k simultaneous."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks under concurrent connections: run on PostgreSQL")
+    a, _b, clock = world
+    _archived(a, clock)
+    settings.TASKS = DB_BACKEND
+    barrier = threading.Barrier(4)
+    answers, errors = [], []
+
+    def ask():
+        try:
+            barrier.wait(timeout=30)
+            answers.append(services.archive_bundle_request(user=a.office, project=a.project))
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+    assert len({bundle.pk for bundle, _started in answers}) == 1
+    assert sum(started for _bundle, started in answers) == 1
+    assert ArchiveBundle.unscoped.filter(project=a.project).count() == 1
+    assert DBTaskResult.objects.filter(task_path=archive_bundle_task.module_path).count() == 1
