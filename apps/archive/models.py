@@ -19,7 +19,7 @@ class BundleStatus(models.TextChoices):
     QUEUED = "queued", _("Waiting for the task worker")
     RUNNING = "running", _("Being built")
     DONE = "done", _("Ready")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", _("Build failed")
 
 
 ACTIVE = (BundleStatus.QUEUED, BundleStatus.RUNNING)
