@@ -39,7 +39,12 @@ def problem(response, status: int, code: str) -> dict:
 
 
 def test_an_unknown_api_path_is_a_404_problem_and_a_page_elsewhere(client):
-    problem(client.get("/api/v1/no-such-thing/"), 404, "not_found")
+    response = client.get("/api/v1/no-such-thing/")
+    problem(response, 404, "not_found")
+    # The answer keeps the headers of the page it replaces.
+    assert response["X-Frame-Options"] == "DENY"
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert response["Cache-Control"] == "no-store" and response["X-Request-ID"]
     problem(client.get("/api/nothing"), 404, "not_found")
     page = client.get("/no-such-page/")
     assert page.status_code == 404 and page["Content-Type"].startswith("text/html")

@@ -99,12 +99,12 @@ def problem_for(request, response) -> HttpResponse:
         code = found.get("code") or CODES.get(status_code, "error")
         detail = found.get("detail") or DETAILS.get(status_code) or _("The request failed.")
     problem = problem_http_response(status_code=status_code, code=code, detail=detail)
-    for name in ("Allow", "Retry-After", "WWW-Authenticate", "X-Request-ID", "Vary"):
-        if response.has_header(name):
-            problem[name] = response[name]
+    # Every header but the body's own (Allow, Retry-After, WWW-Authenticate, X-Request-ID,
+    # the security headers), and the cookies set on the way out.
     for name, value in response.items():
-        if name.lower() in ("content-security-policy", "cache-control", "pragma"):
+        if name.lower() not in ("content-type", "content-length", "content-disposition"):
             problem[name] = value
+    problem.cookies = response.cookies
     return problem
 
 
