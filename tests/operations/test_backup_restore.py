@@ -84,6 +84,7 @@ def test_drill_round_trips_the_demo_with_the_audit_chain_intact(pristine, settin
     assert audit_chain_pending().chained > 0
     before = table_digests(connection)
     chained = AuditEntry.unscoped.exclude(chained_seq=None).count()
+    hashes = list(AuditEntry.unscoped.order_by("pk").values_list("pk", "entry_hash"))
     backup = _backup(tmp_path)
 
     manifest = json.loads((backup / MANIFEST).read_text())
@@ -101,11 +102,22 @@ def test_drill_round_trips_the_demo_with_the_audit_chain_intact(pristine, settin
     assert "Audit chain: intact" in output
     assert "Restore verified" in output
 
+    # Every table as it was, but for what the restore then records of itself: its
+    # verification, its RestoreRecord and that record's one audit entry, chained last.
     after = table_digests(connection)
-    assert {t: after[t] for t in before if t != "audit_auditverification"} == {
-        t: v for t, v in before.items() if t != "audit_auditverification"
+    recorded = {
+        "audit_auditverification",
+        "operations_restorerecord",
+        "audit_auditentry",
+        "audit_auditchainhead",
     }
-    assert AuditEntry.unscoped.exclude(chained_seq=None).count() == chained
+    assert {t: after[t] for t in before if t not in recorded} == {
+        t: v for t, v in before.items() if t not in recorded
+    }
+    assert AuditEntry.unscoped.exclude(chained_seq=None).count() == chained + 1
+    restored = list(AuditEntry.unscoped.order_by("pk").values_list("pk", "entry_hash"))
+    assert restored[:-1] == hashes
+    assert AuditEntry.unscoped.order_by("pk").last().object_type == "operations.RestoreRecord"
     call_command("verify_audit_log", "--full", stdout=io.StringIO())
     evidence = storages["evidence"]
     for name in manifest["files"]:
