@@ -161,24 +161,39 @@ def roster_confirm(*, user, roster_import: RosterImport) -> list[Trainee]:
     this call."""
     training_class = roster_import.training_class
     implementer_require(user=user, project=training_class.project)
-    with transaction.atomic():
-        # Of two confirmations at once, the second waits here and is refused.
-        locked = RosterImport.unscoped.select_for_update().get(pk=roster_import.pk)
-        if locked.status != RosterImportStatus.PREVIEW:
+
+    def check_state(current: RosterImport, run) -> None:
+        if current.status != RosterImportStatus.PREVIEW:
             raise ValidationError(_("This roster was already confirmed or discarded."))
-        if batch_is_active(roster_import_progress(locked)):
+        if batch_is_active(run):
             raise ValidationError(
                 _("This roster is being imported now; wait until it has finished.")
             )
-        checks = roster_import_checks(locked)
-        bad = [c for c in checks if c.errors]
-        if bad:
+
+    current = RosterImport.unscoped.get(pk=roster_import.pk)
+    last = roster_import_progress(current)
+    check_state(current, last)
+    # The checks read outside any transaction: on SQLite a transaction takes the database's
+    # one write lock, and checking thousands of rows must not hold it.
+    checks = roster_import_checks(current)
+    bad = [c for c in checks if c.errors]
+    if bad:
+        raise ValidationError(
+            _(
+                "%(n)d row(s) have errors; nothing was imported. "
+                "Correct the file and upload it again."
+            )
+            % {"n": len(bad)}
+        )
+    with transaction.atomic():
+        # Of two confirmations at once, the second waits here and is refused; one that
+        # started and wrote since these checks were made leaves them stale: checked again.
+        locked = RosterImport.unscoped.select_for_update().get(pk=roster_import.pk)
+        now = roster_import_progress(locked)
+        check_state(locked, now)
+        if (now and now.pk, now and now.cursor) != (last and last.pk, last and last.cursor):
             raise ValidationError(
-                _(
-                    "%(n)d row(s) have errors; nothing was imported. "
-                    "Correct the file and upload it again."
-                )
-                % {"n": len(bad)}
+                _("This roster is being imported now; wait until it has finished.")
             )
         run = batch_start(
             kind=ROSTER_KIND,
