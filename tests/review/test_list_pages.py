@@ -177,3 +177,17 @@ def test_the_expert_pages_own_assignments_and_never_sees_anothers(
     client.force_login(expert)
     with django_assert_max_num_queries(20):
         client.get(url, {"per_page": 50})
+
+
+def test_the_boards_search_form_submitted_from_the_page_keeps_the_sort_and_page_size(client, board):
+    from tests.rendered_forms import form_submit
+
+    world, _round, _applications = board
+    client.force_login(world.office)
+    url = reverse("review:round", args=[world.call.pk])
+    page = client.get(url, {"sort": "-name", "per_page": 25})
+    found = form_submit(client, page, "form[role=search]", data={"q": "培训项目01"})
+    body = found.content.decode()
+    assert _rows(body) == 10  # 培训项目010 … 019
+    assert body.index("培训项目019") < body.index("培训项目010")
+    assert found.wsgi_request.GET["per_page"] == "25"
