@@ -48,6 +48,10 @@ def _key_check(key: str) -> str:
     return key
 
 
+def _stored(*, user, operation: str, key: str) -> IdempotentBatch | None:
+    return IdempotentBatch.objects.filter(user=user, operation=operation, key=key).first()
+
+
 def batch_once(
     *,
     user,
@@ -66,7 +70,7 @@ def batch_once(
     one audit entry of its own: operation, key, row count and the body's SHA-256."""
     key = _key_check(key)
     digest = _digest(body)
-    found = IdempotentBatch.objects.filter(user=user, operation=operation, key=key).first()
+    found = _stored(user=user, operation=operation, key=key)
     if found is not None:
         if found.digest != digest:
             raise KeyReused
@@ -93,7 +97,7 @@ def batch_once(
             raced = True
             transaction.set_rollback(True)
     if raced:
-        found = IdempotentBatch.objects.filter(user=user, operation=operation, key=key).first()
+        found = _stored(user=user, operation=operation, key=key)
         if found is None or found.digest != digest:
             raise KeyReused
         return found.status_code, found.response, True
