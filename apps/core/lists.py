@@ -117,6 +117,7 @@ class Listing:
     sorts: dict = field(default_factory=dict)
     filterset: object = None
     prefix: str = ""  # before "page", "per_page" and "sort" when a page has two lists
+    default_per_page: int = DEFAULT_PAGE_SIZE
 
     @property
     def count(self) -> int:
@@ -143,7 +144,7 @@ class Listing:
         if self.page.number > 1:
             own["page"] = self.page.number
         own.update(changes)
-        if own.get("per_page") == DEFAULT_PAGE_SIZE:
+        if own.get("per_page") == self.default_per_page:
             own.pop("per_page")
         values = {**self.params, **{f"{self.prefix}{k}": v for k, v in own.items()}}
         values = {k: v for k, v in values.items() if v not in (None, "")}
@@ -177,7 +178,7 @@ class Listing:
         kept = {k: v for k, v in self.params.items() if k != "q" and v and not _is_page(k)}
         if self.sort:
             kept[f"{self.prefix}sort"] = self.sort
-        if self.per_page != DEFAULT_PAGE_SIZE:
+        if self.per_page != self.default_per_page:
             kept[f"{self.prefix}per_page"] = self.per_page
         return list(kept.items())
 
@@ -199,12 +200,12 @@ def _is_page(name: str) -> bool:
     return name == "page" or (name.endswith("_page") and not name.endswith("per_page"))
 
 
-def _page_size(raw) -> int:
+def _page_size(raw, default: int) -> int:
     try:
         size = int(raw)
     except (TypeError, ValueError):
-        return DEFAULT_PAGE_SIZE
-    return size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
+        return default
+    return size if size in PAGE_SIZES else default
 
 
 def search_q(fields, text: str) -> Q:
@@ -227,6 +228,7 @@ def list_page(
     city_field: str = "",
     prefix: str = "",
     count_limit: int | None = None,
+    per_page: int = DEFAULT_PAGE_SIZE,
 ) -> Listing:
     """Filters, searches, sorts and pages `queryset` from the request's query string.
 
@@ -236,7 +238,8 @@ def list_page(
     the page) and lists nothing rather than everything. `city_field` (a lookup to the row's
     division code) adds the city filter (?jurisdiction=<code>) to a FilterSet without one.
     `prefix` names this list's page, page size and sort when a page shows two lists;
-    `count_limit` counts at most that many rows (see the module's docstring). `queryset` may be
+    `count_limit` counts at most that many rows (see the module's docstring); `per_page` is
+    the page size until the user picks another (one of `PAGE_SIZES`). `queryset` may be
     a plain list of objects (a small computed list): `search`, `sorts` and `city_field` then
     name attributes (dotted), and there is no FilterSet."""
     own = {f"{prefix}{name}" for name in OWN_PARAMETERS}
@@ -266,21 +269,22 @@ def list_page(
             queryset = queryset.filter(search_q(search, text))
         sign = "-" if descending else ""
         ordered = queryset.order_by(*[f"{sign}{name}" for name in fields], f"{sign}pk")
-    per_page = _page_size(request.GET.get(f"{prefix}per_page"))
+    size = _page_size(request.GET.get(f"{prefix}per_page"), per_page)
     if count_limit and not in_python:
-        paginator = CappedPaginator(ordered, per_page, count_limit)
+        paginator = CappedPaginator(ordered, size, count_limit)
     else:
-        paginator = Paginator(ordered, per_page)
+        paginator = Paginator(ordered, size)
     page = paginator.get_page(request.GET.get(f"{prefix}page"))
     return Listing(
         page=page,
         sort=sort,
-        per_page=per_page,
+        per_page=size,
         query=text,
         params=params,
         sorts=sorts,
         filterset=filterset,
         prefix=prefix,
+        default_per_page=per_page,
     )
 
 

@@ -26,6 +26,8 @@ MINE_SORTS = {
     "subject": "subject_label",
 }
 MINE_SEARCH = ("subject_label", "rule__label", "rule__code")
+#: two lists on one page: 25 rows each until the user picks another size
+MINE_PAGE = 25
 
 
 def _mine_listing(request, queryset, prefix: str):
@@ -38,6 +40,7 @@ def _mine_listing(request, queryset, prefix: str):
         sorts=MINE_SORTS,
         default_sort="due",
         prefix=prefix,
+        per_page=MINE_PAGE,
     )
 
 

@@ -67,6 +67,17 @@ def test_without_a_prefix_the_parameters_are_unchanged(office):
     assert listing.next_url == "?sort=-name&per_page=25&page=3"
 
 
+def test_a_list_with_its_own_page_size_keeps_it_until_the_user_picks_another(office):
+    listing = _listing(_request(office), per_page=25)
+    assert (listing.per_page, len(listing.page)) == (25, 25)
+    assert "per_page" not in listing.next_url  # the list's own size needs no parameter
+    assert "per_page=50" in dict((s, u) for s, u, _on in listing.page_sizes)[50]
+    picked = _listing(_request(office, per_page=50), per_page=25)
+    assert (picked.per_page, len(picked.page)) == (50, 50)
+    assert "per_page=50" in picked.next_url
+    assert _listing(_request(office, per_page=7), per_page=25).per_page == 25
+
+
 def test_a_capped_list_says_more_than_and_pages_on_without_a_last_page(
     office, django_assert_max_num_queries
 ):

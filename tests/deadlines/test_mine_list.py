@@ -62,7 +62,7 @@ def _labels(listing) -> list[str]:
 
 def test_each_list_pages_on_its_own_and_page_two_is_reachable(client, world):
     client.force_login(world["sjz_office"])
-    first = client.get("/deadlines/", {"overdue_per_page": 25})
+    first = client.get("/deadlines/", {"overdue_per_page": 25, "upcoming_per_page": 50})
     overdue = first.context["overdue"]
     assert (overdue.count, len(overdue.page), overdue.page.paginator.num_pages) == (60, 25, 3)
     html = first.content.decode()
@@ -106,11 +106,11 @@ def test_the_search_box_narrows_both_lists(client, world):
 
 def test_the_page_size_choice(client, world):
     client.force_login(world["sjz_office"])
-    page = client.get("/deadlines/", {"upcoming_per_page": 25})
+    page = client.get("/deadlines/", {"upcoming_per_page": 100})
     upcoming = page.context["upcoming"]
-    assert (upcoming.per_page, len(upcoming.page)) == (25, 25)
-    assert page.context["overdue"].per_page == 50
-    assert client.get("/deadlines/", {"upcoming_per_page": 13}).context["upcoming"].per_page == 50
+    assert (upcoming.per_page, len(upcoming.page)) == (100, 30)
+    assert page.context["overdue"].per_page == 25  # two lists on one page: 25 each at first
+    assert client.get("/deadlines/", {"upcoming_per_page": 13}).context["upcoming"].per_page == 25
 
 
 def test_a_province_office_filters_by_city_from_the_rendered_form(client, world):
@@ -158,4 +158,4 @@ def test_the_page_at_thousands_of_deadlines_costs_the_queries_of_the_page_at_ten
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get("/deadlines/", {"q": "主题", "overdue_sort": "-rule"})
     assert response.context["overdue"].count == 2_000
-    assert len(response.context["overdue"].page) == 50
+    assert len(response.context["overdue"].page) == 25
