@@ -110,7 +110,7 @@ def test_schema_tags_per_app_readable_ids_and_documented_errors():
     names = {p["name"] for p in project_list["parameters"]}
     assert {"ordering", "updated_since", "page"} <= names
     for (path, method), operation in operations.items():
-        for code in ("400", "401", "403", "404", "429"):
+        for code in ("400", "401", "403", "404", "429", "500"):
             content = operation["responses"][code]["content"]
             assert content["application/problem+json"]["schema"]["$ref"].endswith("/Problem"), (
                 path,

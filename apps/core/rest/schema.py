@@ -23,6 +23,10 @@ ERRORS = {
     409: _("The request conflicts with the stored data (idempotency key reused, constraint)."),
     415: _("The body's media type is not accepted."),
     429: _("Past the client's rate (`WIPP_API_THROTTLE_RATE`); see Retry-After."),
+    500: _(
+        "A fault of the platform (code `server_error`): the body never tells its cause; the "
+        "X-Request-ID header finds it in the platform's log."
+    ),
 }
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -57,7 +61,7 @@ class WippAutoSchema(AutoSchema):
         if operation is None:
             return None
         ref = self.resolve_serializer(ProblemSerializer, "response").ref
-        codes = [400, 401, 403, 404, 429]
+        codes = [400, 401, 403, 404, 429, 500]
         if method.upper() in WRITE_METHODS:
             codes += [409, 415]
         responses = operation.setdefault("responses", {})
