@@ -19,17 +19,16 @@ OUTSTANDING = (DeadlineStatus.OPEN, DeadlineStatus.OVERDUE)
 
 
 def deadline_list(*, user) -> QuerySet[Deadline]:
-    """Every deadline the user may see (region or participation), with what a row shows."""
-    return (
-        Deadline.objects.for_user(user)
-        .select_related("rule", "jurisdiction", "project", "owner_organisation")
-        .prefetch_related("findings")
+    """Every deadline the user may see (region or participation), with what a row shows (not
+    its finding: a prefetch builds a queryset per row, most of a long page's time)."""
+    return Deadline.objects.for_user(user).select_related(
+        "rule", "jurisdiction", "project", "owner_organisation"
     )
 
 
 def deadline_get(*, user, pk: int) -> Deadline:
     """Raises Deadline.DoesNotExist outside the user's scope (a 404, not a 403)."""
-    return deadline_list(user=user).get(pk=pk)
+    return deadline_list(user=user).prefetch_related("findings").get(pk=pk)
 
 
 def _responsibility_q(user) -> Q | None:
