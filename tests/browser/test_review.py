@@ -26,8 +26,8 @@ def test_expert_scores_and_office_sees_the_ranking(live_server, page, tmp_path):
 
     _login(page, live_server.url, expert)
     page.goto(f"{live_server.url}/review/mine/")
-    page.locator("[data-testid=my-assignments] a").first.click()
-    assert page.locator("[data-testid=application-text]").is_visible()
+    page.locator("[data-testid=my-assignments] tbody a").first.click()
+    assert page.wait_for_selector("[data-testid=application-text]").is_visible()
     for code in BEST:
         page.click(f"label[for='s-{code}-complete']")
     running = page.locator("#running-total").inner_text()
