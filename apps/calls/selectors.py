@@ -28,6 +28,16 @@ def public_calls():
     )
 
 
+def public_call_jurisdictions() -> list[tuple[str, str]]:
+    """(code, name) of the jurisdictions with a public call: the public list's region filter."""
+    from apps.jurisdictions.models import Jurisdiction
+
+    codes = public_calls().order_by().values("jurisdiction__code")
+    return list(
+        Jurisdiction.objects.filter(code__in=codes).order_by("path").values_list("code", "name")
+    )
+
+
 def call_abilities(*, user, call: AnnualCall) -> dict:
     """What the call page offers the user: the workflow steps of the table (role and level),
     editing while a draft, the screening and applications of a call that is out, applying

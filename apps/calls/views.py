@@ -144,13 +144,36 @@ def call_transition(request, pk, action):
     )
 
 
+#: the public list's sortable columns (the newest published first)
+PUBLIC_SORTS = {
+    "published": "published_at",
+    "title": "title",
+    "jurisdiction": "jurisdiction__code",
+    "year": "year",
+    "closes": "closes_at",
+}
+
+
 def public_call_list(request):
     from apps.determination.selectors import public_arrangements
 
+    calls = selectors.public_calls()
+    listing = list_page(
+        request,
+        calls,
+        search=("title", "jurisdiction__name"),
+        sorts=PUBLIC_SORTS,
+        default_sort="-published",
+        city_field="jurisdiction__code",
+    )
     return render(
         request,
         "calls/public_list.html",
-        {"calls": selectors.public_calls(), "arrangements": public_arrangements()},
+        {
+            "listing": listing,
+            "cities": selectors.public_call_jurisdictions(),
+            "arrangements": public_arrangements(),
+        },
     )
 
 
