@@ -26,10 +26,12 @@ MAIN_PAGES = {
         "procurement:list",
         "manage:organisation_list",
         "deadlines:notifications",
+        "determination:arrangements",
+        "determination:adjustments",
     ],
     "city_office": [*COMMON, "overview", "findings:list", "procurement:list"],
     "hrss": ["home", "overview", "procurement:list", "projects:list"],
-    "applicant": [*COMMON, "deadlines:notifications"],
+    "applicant": [*COMMON, "deadlines:notifications", "public:call_list"],
     "implementer": ["home", "projects:list", "procurement:list", "findings:list"],
 }
 
