@@ -30,7 +30,7 @@ from apps.core.levels import Level, level_require
 from apps.core.workflow import transition_apply
 from apps.deadlines.models import Deadline
 from apps.deadlines.services import deadline_meet, deadline_open, deadline_rule_for
-from apps.evidence.services import project_document_upload
+from apps.evidence.services import project_file_upload
 from apps.projects.models import ParticipantRole, ProjectParticipant, ProjectStage
 from apps.projects.participation import implementer_require, project_implementer
 from apps.projects.services import project_stage_advance
@@ -58,17 +58,6 @@ def clock() -> datetime.datetime:
 
 def today() -> datetime.date:
     return timezone.localdate(clock())
-
-
-def _upload(*, user, project, uploaded_file, purpose: str, title: str, field: str = "file"):
-    return project_document_upload(
-        user=user,
-        project=project,
-        uploaded_file=uploaded_file,
-        purpose=purpose,
-        title=title,
-        field=field,
-    ).evidence_file
 
 
 def _deadline_of(application, rule_code: str) -> Deadline | None:
@@ -139,7 +128,7 @@ def acceptance_apply(
         raise ValidationError(errors)
     if open_application(project) is not None:
         raise ValidationError(_("An acceptance application of this project is under way."))
-    document = _upload(
+    document = project_file_upload(
         user=user,
         project=project,
         uploaded_file=form_file,
@@ -205,7 +194,7 @@ def implementation_report_submit(*, user, application, uploaded_file) -> Accepta
         raise ValidationError(_("This application did not commit to a written report."))
     if application.implementation_report_id:
         raise ValidationError(_("The written implementation report is already on the platform."))
-    application.implementation_report = _upload(
+    application.implementation_report = project_file_upload(
         user=user,
         project=application.project,
         uploaded_file=uploaded_file,
@@ -277,7 +266,7 @@ def evaluation_report_record(
         organisation=user.organisation,
         verdict=verdict,
         summary=summary.strip(),
-        evidence=_upload(
+        evidence=project_file_upload(
             user=user,
             project=application.project,
             uploaded_file=uploaded_file,
@@ -319,7 +308,7 @@ def audit_opinion_record(
         auditor=user,
         compliant=bool(compliant),
         opinion=opinion.strip(),
-        evidence=_upload(
+        evidence=project_file_upload(
             user=user,
             project=application.project,
             uploaded_file=uploaded_file,

@@ -378,6 +378,20 @@ def project_document_upload(
         raise
 
 
+def project_file_upload(
+    *, user, project, uploaded_file, purpose: str, title: str, field: str = "file"
+) -> EvidenceFile:
+    """`project_document_upload`, answering the stored file (what a record links to)."""
+    return project_document_upload(
+        user=user,
+        project=project,
+        uploaded_file=uploaded_file,
+        purpose=purpose,
+        title=title,
+        field=field,
+    ).evidence_file
+
+
 def _upload(
     *,
     storage,

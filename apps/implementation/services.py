@@ -27,7 +27,7 @@ from apps.deadlines.services import (
     deadline_open,
     deadlines_open_monthly,
 )
-from apps.evidence.services import project_document_upload
+from apps.evidence.services import project_file_upload
 from apps.findings.models import FindingSeverity
 from apps.findings.services import finding_raise
 from apps.projects.models import ProjectStage, ProjectType
@@ -73,17 +73,6 @@ def clock() -> datetime.datetime:
 
 
 # --- who may write --------------------------------------------------------------------------
-
-
-def _upload(*, user, project, uploaded_file, purpose: str, title: str, field: str = "file"):
-    return project_document_upload(
-        user=user,
-        project=project,
-        uploaded_file=uploaded_file,
-        purpose=purpose,
-        title=title,
-        field=field,
-    ).evidence_file
 
 
 # --- cameras (HB §12 (一)) ------------------------------------------------------------------
@@ -279,7 +268,7 @@ def package_file_add(*, user, package, item_code: str, uploaded_file, title: str
     if item_code not in items:
         raise ValidationError({"item_code": _("Choose an item of the checklist.")})
     item, purpose = items[item_code]
-    evidence = _upload(
+    evidence = project_file_upload(
         user=user,
         project=package.project,
         uploaded_file=uploaded_file,
@@ -337,7 +326,7 @@ def staff_add(
     *, user, package, role: str, name: str, position: str, qualification: str, certificate_file
 ) -> StaffMember:
     _package_write_require(user, package)
-    certificate = _upload(
+    certificate = project_file_upload(
         user=user,
         project=package.project,
         uploaded_file=certificate_file,
@@ -532,7 +521,7 @@ def promotion_record_add(*, user, project, proofs, **fields) -> PromotionRecord:
     record.save()
     created = []
     for kind, uploaded in proofs:
-        evidence = _upload(
+        evidence = project_file_upload(
             user=user,
             project=project,
             uploaded_file=uploaded,
@@ -771,7 +760,7 @@ def funds_entry_add(
         raise ValidationError({"amount": _("Give an amount above zero.")})
     if entry_date > timezone.localdate(clock()):
         raise ValidationError({"entry_date": _("The date is in the future.")})
-    voucher = _upload(
+    voucher = project_file_upload(
         user=user,
         project=project,
         uploaded_file=voucher_file,
