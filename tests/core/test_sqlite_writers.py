@@ -50,8 +50,16 @@ def test_a_stuck_announcement_holds_a_background_writer_only_for_its_longest_wai
 
 def test_two_interactive_writers_do_not_wait_for_each_other_to_announce(tmp_path):
     database = str(tmp_path / "db.sqlite3")
-    with WriterQueue(database).interactive(), WriterQueue(database).interactive():
-        pass
+    announced = threading.Event()
+
+    def second_writer():
+        with WriterQueue(database).interactive():
+            announced.set()
+
+    with WriterQueue(database).interactive():
+        thread, _result = _in_thread(second_writer)
+        assert announced.wait(10)  # while the first is still announced
+    thread.join(10)
 
 
 @pytest.mark.skipif(
