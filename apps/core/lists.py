@@ -229,6 +229,7 @@ def list_page(
     prefix: str = "",
     count_limit: int | None = None,
     per_page: int = DEFAULT_PAGE_SIZE,
+    keys_first=None,
 ) -> Listing:
     """Filters, searches, sorts and pages `queryset` from the request's query string.
 
@@ -239,7 +240,9 @@ def list_page(
     division code) adds the city filter (?jurisdiction=<code>) to a FilterSet without one.
     `prefix` names this list's page, page size and sort when a page shows two lists;
     `count_limit` counts at most that many rows (see the module's docstring); `per_page` is
-    the page size until the user picks another (one of `PAGE_SIZES`). `queryset` may be
+    the page size until the user picks another (one of `PAGE_SIZES`); `keys_first(keys)`, the
+    rows of those primary keys, reads a page's keys before its rows (`KeysFirstPaginator`: one
+    query more, for long lists whose rows join several tables). `queryset` may be
     a plain list of objects (a small computed list): `search`, `sorts` and `city_field` then
     name attributes (dotted), and there is no FilterSet."""
     own = {f"{prefix}{name}" for name in OWN_PARAMETERS}
@@ -272,6 +275,8 @@ def list_page(
     size = _page_size(request.GET.get(f"{prefix}per_page"), per_page)
     if count_limit and not in_python:
         paginator = CappedPaginator(ordered, size, count_limit)
+    elif keys_first and not in_python:
+        paginator = KeysFirstPaginator(ordered, size, keys_first)
     else:
         paginator = Paginator(ordered, size)
     page = paginator.get_page(request.GET.get(f"{prefix}page"))
@@ -286,6 +291,27 @@ def list_page(
         prefix=prefix,
         default_per_page=per_page,
     )
+
+
+class KeysFirstPaginator(Paginator):
+    """Reads a page's primary keys with a narrow query (the filters and the sort, none of the
+    joined columns), then those rows with everything the page shows (`rows(keys)`, a queryset
+    read by primary key alone): a long list (the deadlines page at 10,000 rows) then sorts
+    narrow rows and joins its related tables for one page's rows, not for every row."""
+
+    def __init__(self, object_list, per_page, rows):
+        super().__init__(object_list, per_page)
+        self.rows = rows
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        rows = self.rows(keys).in_bulk(keys)
+        return self._get_page([rows[key] for key in keys if key in rows], number, self)
 
 
 def _attribute(row, dotted: str):

@@ -190,6 +190,9 @@ class Deadline(ProjectOwnedModel):
         verbose_name_plural = _("deadlines")
         indexes = [
             models.Index(fields=["status", "due_on"]),
+            # "my deadlines": a role's outstanding duties by due date in a region, counted and
+            # sorted from the index alone
+            models.Index(fields=["owner_role", "status", "due_on", "jurisdiction"]),
             models.Index(fields=["subject_type", "subject_id"]),
         ]
         constraints = [

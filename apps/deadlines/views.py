@@ -41,6 +41,7 @@ def _mine_listing(request, queryset, prefix: str):
         default_sort="due",
         prefix=prefix,
         per_page=MINE_PAGE,
+        keys_first=selectors.deadline_rows,
     )
 
 

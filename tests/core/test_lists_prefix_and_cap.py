@@ -133,3 +133,37 @@ def test_a_plain_list_is_searched_sorted_and_paged_on_its_attributes():
         list_page(
             request, rows, sorts={"year": "year"}, default_sort="year", filterset_class=object
         )
+
+
+def _rows_by_key(keys):
+    return Project.unscoped.select_related("jurisdiction").filter(pk__in=keys)
+
+
+@pytest.mark.parametrize("sort", ["code", "-code", "name", "-name"])
+def test_a_keys_first_list_shows_the_same_pages_as_a_plain_one(office, sort):
+    for number in (1, 2, 3):
+        request = _request(office, sort=sort, per_page=25, page=number, q="项目")
+        plain = [p.code for p in _listing(request).page]
+        keyed = _listing(request, keys_first=_rows_by_key)
+        assert [p.code for p in keyed.page] == plain
+        assert keyed.count == 70 and keyed.num_pages == 3
+
+
+def test_a_keys_first_page_reads_its_rows_with_their_related_rows_in_one_query(
+    office, django_assert_max_num_queries
+):
+    request = _request(office, per_page=25, page=2)
+    with django_assert_max_num_queries(4):  # the user's scope, the count, the keys, the rows
+        listing = _listing(request, keys_first=_rows_by_key)
+        names = [p.jurisdiction.name for p in listing.page]
+    assert len(names) == 25 and listing.page[0].code == "P-0025"
+
+
+def test_a_row_deleted_between_the_keys_and_the_rows_is_left_out(office):
+    def rows_after_a_delete(keys):
+        Project.unscoped.filter(pk=keys[0]).delete()
+        return _rows_by_key(keys)
+
+    listing = _listing(_request(office, per_page=25), keys_first=rows_after_a_delete)
+    assert [p.code for p in listing.page][:2] == ["P-0001", "P-0002"]
+    assert len(listing.page) == 24
