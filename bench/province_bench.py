@@ -207,9 +207,11 @@ def _append_worker(n: int, barrier, queue):
 
     connection.close()
     barrier.wait()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
+    in_transaction = 0.0
     with acting_as(ActorContext(username="bench-append", via="web")):
         for i in range(n):
+            begun = time.perf_counter()
             with transaction.atomic():
                 audit_record(
                     action="update",
@@ -218,12 +220,14 @@ def _append_worker(n: int, barrier, queue):
                     jurisdiction_path="130000/130100",
                     after={"value": i},
                 )
-    queue.put(time.perf_counter() - started)
+            in_transaction += time.perf_counter() - begun
+    queue.put((time.perf_counter() - started, in_transaction, time.process_time() - cpu))
     connection.close()
 
 
-def appends(total: int, processes: int) -> float:
-    """Entries/s of `total` audited appends shared by `processes` processes."""
+def appends(total: int, processes: int) -> tuple[float, float, float]:
+    """Entries/s of `total` audited appends shared by `processes` processes; the share of an
+    append's time spent in its transaction (BEGIN to COMMIT) and on a CPU (the workers')."""
     from django.db import connections
 
     connections.close_all()
@@ -241,7 +245,10 @@ def appends(total: int, processes: int) -> float:
         worker.join()
     elapsed = time.perf_counter() - started
     assert all(w.exitcode == 0 for w in workers), [w.exitcode for w in workers]
-    return (total // processes) * processes / elapsed
+    times = [queue.get() for _ in workers]
+    wall = sum(t[0] for t in times)
+    rate = (total // processes) * processes / elapsed
+    return rate, sum(t[1] for t in times) / wall, sum(t[2] for t in times) / wall
 
 
 def bulk_entries(n: int, province_path: str, cities) -> float:
@@ -344,12 +351,21 @@ def main(argv=None) -> int:
         f"{statistics.median(waits):.3f} s (target ≤ 1 s)"
     )
 
-    one = appends(n_appends, 1)
-    four = appends(n_appends, 4)
+    (one, in_transaction, on_cpu), (four, *_shares) = appends(n_appends, 1), appends(n_appends, 4)
     print(
         f"2. audited appends, {n_appends:,} entries: 1 process {one:,.0f}/s, 4 processes "
         f"{four:,.0f}/s (× {four / one:.2f}, target ≥ 2)"
     )
+    if connection.vendor == "sqlite":
+        # The bounds on any gain from more processes: SQLite's one write lock is held from
+        # BEGIN IMMEDIATE to COMMIT, so all processes' transactions run one after the other;
+        # and the database runs in the processes themselves, on the machine's CPUs.
+        cpus = os.cpu_count() or 1
+        print(
+            f"   one process: {in_transaction:.0%} of an append in its transaction (under the "
+            f"one write lock: at most × {1 / in_transaction:.2f} with any number of processes), "
+            f"{on_cpu:.0%} on a CPU (at most × {cpus / on_cpu:.2f} on {cpus} CPUs)"
+        )
 
     with acting_as(ActorContext(username="bench-setup", via="system")):
         chained, seconds = timed(audit_chain_pending, checkpoint=True)
