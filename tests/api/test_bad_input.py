@@ -116,3 +116,17 @@ def test_an_unknown_industry_code_names_the_province(applicant):
     response = _post(client, payload)
     assert response.status_code == 400
     assert "no-such" in response.json()["errors"]["industry"][0]
+
+
+def test_an_unknown_service_industry_code_is_a_field_error_not_a_500(applicant):
+    client, call = applicant
+    created = _post(client, _payload(call))
+    assert created.status_code == 201, created.content
+    response = _post(
+        client,
+        {"service_industries": ["no-such"]},
+        url=f"/api/v1/applications/{created.json()['id']}/",
+        method="patch",
+    )
+    assert response.status_code == 400, response.content
+    assert "no-such" in response.json()["errors"]["service_industries"][0]

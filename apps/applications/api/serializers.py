@@ -153,7 +153,9 @@ class ApplicationSerializer(serializers.ModelSerializer):
                     _("No key industry “%(code)s” in %(province)s.")
                     % {"code": "、".join(missing), "province": province.name}
                 ]
-            resolved["service_industries"] = [known[c] for c in attrs["service_industries"]]
+            resolved["service_industries"] = [
+                known[c] for c in attrs["service_industries"] if c in known
+            ]
         if errors:
             raise serializers.ValidationError(errors)
         return resolved
