@@ -310,7 +310,7 @@ class KeysFirstPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        rows = self.rows(keys).in_bulk(keys)
+        rows = {row.pk: row for row in self.rows(keys)}
         return self._get_page([rows[key] for key in keys if key in rows], number, self)
 
 
