@@ -303,15 +303,10 @@ class KeysFirstPaginator(Paginator):
         super().__init__(object_list, per_page)
         self.rows = rows
 
-    def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+    def _get_page(self, object_list, number, paginator):
+        keys = list(object_list.values_list("pk", flat=True))
         rows = {row.pk: row for row in self.rows(keys)}
-        return self._get_page([rows[key] for key in keys if key in rows], number, self)
+        return super()._get_page([rows[key] for key in keys if key in rows], number, paginator)
 
 
 def _attribute(row, dotted: str):

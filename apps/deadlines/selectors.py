@@ -16,22 +16,20 @@ from .models import Deadline, DeadlineStatus, HolidaySchedule, Notification
 UPCOMING_DAYS = 14
 HOME_CARD_ROWS = 5
 OUTSTANDING = (DeadlineStatus.OPEN, DeadlineStatus.OVERDUE)
+#: what a row of a deadline list shows besides the deadline
+ROW_RELATED = ("rule", "jurisdiction", "project", "owner_organisation")
 
 
 def deadline_list(*, user) -> QuerySet[Deadline]:
     """Every deadline the user may see (region or participation), with what a row shows (not
     its finding: a prefetch builds a queryset per row, most of a long page's time)."""
-    return Deadline.objects.for_user(user).select_related(
-        "rule", "jurisdiction", "project", "owner_organisation"
-    )
+    return Deadline.objects.for_user(user).select_related(*ROW_RELATED)
 
 
 def deadline_rows(keys) -> QuerySet[Deadline]:
     """The rows of a page of deadline keys already read in the user's scope, with what a row
     shows, by primary key alone (no filter the database could pick another index for)."""
-    return Deadline.unscoped.select_related(
-        "rule", "jurisdiction", "project", "owner_organisation"
-    ).filter(pk__in=keys)
+    return Deadline.unscoped.select_related(*ROW_RELATED).filter(pk__in=keys)
 
 
 def deadline_get(*, user, pk: int) -> Deadline:
